@@ -1,0 +1,2 @@
+export { CitadelError, isCitadelError } from './errors.js';
+export type { ErrorKind } from './errors.js';

@@ -1,0 +1,352 @@
+import type { CborMap, CborValue } from '@citadel/protocol';
+import {
+  CitadelError,
+  decodeCbor,
+  encodeCbor,
+  principalFromText,
+  principalToText,
+} from '@citadel/protocol';
+import { validateEnvelope } from '../auth/index.js';
+import type { SignatureVerifier, ValidatedRequest } from '../auth/index.js';
+import type { LabelPath } from '../certification/certifier.js';
+import type { LocalNetwork } from '../network.js';
+import type { Reject } from '../state/reject.js';
+import { HttpError, HttpErrorCode } from './http-error.js';
+import { signQueryResponse } from './query-signature.js';
+
+/** Largest request body accepted, before CBOR decoding (ingress limit 2 MiB plus envelope room). */
+export const MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024 + 64 * 1024;
+/** How long a v3 call waits for its answer before it answers 202 (IC default, ic-protocol.md §1.4). */
+export const SYNC_CALL_TIMEOUT_MS = 10_000;
+/** Implementation version reported by `/api/v2/status`. */
+export const IMPL_VERSION = 'citadel-0.1.0';
+
+/** Dependencies of the HTTP interface. */
+export interface HttpHandlerOptions {
+  readonly network: LocalNetwork;
+  readonly verifier: SignatureVerifier;
+  /** Wall clock in ns, for ingress-expiry checks. */
+  readonly clockNs?: () => bigint;
+  readonly syncCallTimeoutMs?: number;
+  /** Logs unexpected failures in full; clients only ever see a generic message for those. */
+  readonly log?: (line: string) => void;
+}
+
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Accept, Content-Type',
+  'access-control-max-age': '7200',
+};
+
+const cbor = (value: CborValue, status = 200): Response =>
+  new Response(encodeCbor(value), {
+    status,
+    headers: { 'content-type': 'application/cbor', ...CORS_HEADERS },
+  });
+
+const text = (status: number, message: string): Response =>
+  new Response(message, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...CORS_HEADERS },
+  });
+
+const rejectFields = (reject: Reject): CborMap => ({
+  reject_code: reject.code,
+  reject_message: reject.message,
+  error_code: reject.errorCode,
+});
+
+const ROUTE = /^\/api\/(v2|v3)\/(canister|subnet)\/([^/]+)\/(call|query|read_state)$/;
+
+/**
+ * The replica's HTTP interface as a Web-standard handler (interface spec "HTTPS Interface").
+ * Canister-level failures are 200 CBOR rejects; malformed or unauthorised requests get the
+ * IC's HTTP status and a plain-text reason.
+ */
+export function createHttpHandler(options: HttpHandlerOptions): (request: Request) => Promise<Response> {
+  const { network } = options;
+  const clockNs = options.clockNs ?? (() => BigInt(Date.now()) * 1_000_000n);
+  const log = options.log ?? (() => {});
+  const syncTimeoutMs = options.syncCallTimeoutMs ?? SYNC_CALL_TIMEOUT_MS;
+
+  async function route(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (request.method === 'OPTIONS') {
+      return new Response(null, { status: 204, headers: CORS_HEADERS });
+    }
+    if (url.pathname === '/api/v2/status') {
+      if (request.method !== 'GET') {
+        throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, 'Use GET for /api/v2/status.');
+      }
+      return cbor({
+        ic_api_version: '0.18.0',
+        impl_version: IMPL_VERSION,
+        root_key: network.keys.rootKeyDer,
+        replica_health_status: 'healthy',
+        certified_height: network.latestCertifiedState?.height ?? 0,
+      });
+    }
+    if (url.pathname === '/_citadel/status' && request.method === 'GET') {
+      return Response.json(statusJson(network, url.origin), { headers: CORS_HEADERS });
+    }
+    const match = ROUTE.exec(url.pathname);
+    if (!match) {
+      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+    }
+    const [, version, scope, idText, endpoint] = match as unknown as [string, 'v2' | 'v3', string, string, string];
+    if (request.method !== 'POST') {
+      throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, `Use POST for ${url.pathname}.`);
+    }
+    if (scope === 'subnet' && endpoint !== 'read_state') {
+      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+    }
+    if (version === 'v3' && endpoint !== 'call') {
+      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+    }
+    const effectiveId = parsePrincipal(decodeURIComponent(idText));
+    const envelope = await readCbor(request);
+    if (scope === 'subnet') {
+      if (!equal(effectiveId, network.keys.subnetId)) {
+        throw new HttpError(404, HttpErrorCode.NOT_FOUND, `Subnet ${principalToText(effectiveId)} is not part of this network.`);
+      }
+      return readState(envelope, effectiveId, 'subnet');
+    }
+    switch (endpoint) {
+      case 'call':
+        return call(envelope, effectiveId, version === 'v3');
+      case 'query':
+        return query(envelope, effectiveId);
+      default:
+        return readState(envelope, effectiveId, 'canister');
+    }
+  }
+
+  function validate(envelope: CborValue, endpoint: 'call' | 'query' | 'read_state', effectiveId: Uint8Array): ValidatedRequest {
+    return validateEnvelope(envelope, {
+      endpoint,
+      nowNs: clockNs(),
+      effectiveCanisterId: effectiveId,
+      verifier: options.verifier,
+    });
+  }
+
+  function checkEffectiveId(canisterId: Uint8Array, effectiveId: Uint8Array): void {
+    // Management calls are accepted whatever the effective id (IC http_endpoints behaviour).
+    if (canisterId.length !== 0 && !equal(canisterId, effectiveId)) {
+      throw new HttpError(
+        400,
+        HttpErrorCode.EFFECTIVE_CANISTER_ID_MISMATCH,
+        `Specified CanisterId ${principalToText(canisterId)} does not match effective canister id in URL ${principalToText(effectiveId)}`,
+      );
+    }
+  }
+
+  async function call(envelope: CborValue, effectiveId: Uint8Array, sync: boolean): Promise<Response> {
+    const request = validate(envelope, 'call', effectiveId);
+    if (request.content.requestType !== 'call') {
+      throw new Error('unreachable: validated call content');
+    }
+    const content = request.content;
+    checkEffectiveId(content.canisterId, effectiveId);
+    const outcome = network.submitCall({
+      requestId: request.requestId,
+      sender: request.sender,
+      canisterId: content.canisterId,
+      method: content.methodName,
+      arg: content.arg,
+      expiryNs: content.ingressExpiryNs,
+    });
+    if (outcome.kind === 'refused') {
+      return sync
+        ? cbor({ status: 'non_replicated_rejection', ...rejectFields(outcome.reject) })
+        : cbor(rejectFields(outcome.reject));
+    }
+    if (!sync) {
+      return new Response(null, { status: 202, headers: CORS_HEADERS });
+    }
+    const state = await network.waitForCertifiedTerminal(request.requestId, syncTimeoutMs);
+    if (!state) {
+      return text(202, 'The call was accepted but did not finish in time; poll read_state for its status.');
+    }
+    return cbor({ status: 'replied', certificate: network.callCertificate(state, request.requestId) });
+  }
+
+  async function query(envelope: CborValue, effectiveId: Uint8Array): Promise<Response> {
+    const request = validate(envelope, 'query', effectiveId);
+    if (request.content.requestType !== 'query') {
+      throw new Error('unreachable: validated query content');
+    }
+    const content = request.content;
+    checkEffectiveId(content.canisterId, effectiveId);
+    const outcome = network.query({
+      canisterId: content.canisterId,
+      method: content.methodName,
+      arg: content.arg,
+      sender: request.sender,
+    });
+    const body: CborMap =
+      outcome.kind === 'replied'
+        ? { status: 'replied', reply: { arg: outcome.data } }
+        : { status: 'rejected', ...rejectFields(outcome.reject) };
+    const signature = signQueryResponse(network.keys.queryNode, body, request.requestId, clockNs());
+    return cbor({ ...body, signatures: [signature] });
+  }
+
+  async function readState(envelope: CborValue, effectiveId: Uint8Array, scope: 'canister' | 'subnet'): Promise<Response> {
+    const request = validate(envelope, 'read_state', effectiveId);
+    if (request.content.requestType !== 'read_state') {
+      throw new Error('unreachable: validated read_state content');
+    }
+    const paths = authorizePaths(request, effectiveId, scope);
+    const certificate = await network.readState(paths);
+    return cbor({ certificate });
+  }
+
+  /** Path rules of the IC's read_state handler (ic-protocol.md §1.7, pitfall 22). */
+  function authorizePaths(request: ValidatedRequest, effectiveId: Uint8Array, scope: 'canister' | 'subnet'): LabelPath[] {
+    if (request.content.requestType !== 'read_state') {
+      return [];
+    }
+    let requestId: Uint8Array | null = null;
+    for (const path of request.content.paths) {
+      const head = path[0] ? new TextDecoder().decode(path[0]) : '';
+      switch (head) {
+        case 'time':
+        case 'subnet':
+        case 'api_boundary_nodes':
+          if (head === 'time' && path.length !== 1) {
+            throw invalidPath();
+          }
+          break;
+        case 'canister': {
+          if (scope !== 'canister' || path.length < 3) {
+            throw invalidPath();
+          }
+          const id = path[1] as Uint8Array;
+          const leaf = new TextDecoder().decode(path[2]);
+          if (!equal(id, effectiveId)) {
+            throw new HttpError(
+              400,
+              HttpErrorCode.EFFECTIVE_CANISTER_ID_MISMATCH,
+              `Effective principal id in URL ${principalToText(effectiveId)} does not match requested principal id: ${principalToText(id)}.`,
+            );
+          }
+          if (leaf === 'module_hash' || leaf === 'controllers') {
+            if (path.length !== 3) {
+              throw invalidPath();
+            }
+          } else if (leaf === 'metadata' && path.length === 4) {
+            const name = new TextDecoder().decode(path[3]);
+            const canister = network.canisters.get(id);
+            const isPrivate = canister?.code?.prepared.customSections.has(`icp:private ${name}`) ?? false;
+            if (isPrivate && !canister?.controllers.some((c) => equal(c, request.sender))) {
+              throw new HttpError(403, HttpErrorCode.FORBIDDEN, `Metadata section ${name} of canister ${principalToText(id)} is private to its controllers.`);
+            }
+          } else {
+            throw invalidPath();
+          }
+          break;
+        }
+        case 'request_status': {
+          const rid = path[1];
+          if (!rid || rid.length !== 32 || path.length > 3) {
+            throw new HttpError(400, HttpErrorCode.INVALID_PATH, 'A request_status path needs a 32-byte request id.');
+          }
+          if (requestId && !equal(requestId, rid)) {
+            throw new HttpError(400, HttpErrorCode.INVALID_PATH, 'All request_status paths of one read_state must name the same request id.');
+          }
+          requestId = rid;
+          const record = network.ingress.get(rid);
+          if (record) {
+            if (!equal(record.sender, request.sender)) {
+              throw new HttpError(403, HttpErrorCode.FORBIDDEN, 'The request status was requested by a different sender than the one who submitted the request.');
+            }
+            if (request.targets && !request.targets.some((t) => equal(t, record.receiver))) {
+              throw new HttpError(403, HttpErrorCode.FORBIDDEN, `Canister ${principalToText(record.receiver)} is not one of the delegation targets.`);
+            }
+          }
+          break;
+        }
+        default:
+          throw invalidPath();
+      }
+    }
+    return request.content.paths;
+  }
+
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await route(request);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        return text(error.status, error.message);
+      }
+      if (error instanceof CitadelError && 'httpStatus' in error && typeof error.httpStatus === 'number') {
+        return text(error.httpStatus, error.message);
+      }
+      log(`internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return text(500, 'Internal error in the local network; see the network log for details.');
+    }
+  };
+}
+
+const invalidPath = (): HttpError => new HttpError(404, HttpErrorCode.INVALID_PATH, 'Invalid path requested.');
+
+async function readCbor(request: Request): Promise<CborValue> {
+  const type = request.headers.get('content-type');
+  if (type?.split(';')[0]?.trim() !== 'application/cbor') {
+    throw new HttpError(400, HttpErrorCode.CONTENT_TYPE, 'Unexpected content-type, expected application/cbor.');
+  }
+  const length = Number(request.headers.get('content-length') ?? '0');
+  if (length > MAX_REQUEST_BODY_BYTES) {
+    throw tooLarge(length);
+  }
+  const body = new Uint8Array(await request.arrayBuffer());
+  if (body.length > MAX_REQUEST_BODY_BYTES) {
+    throw tooLarge(body.length);
+  }
+  try {
+    return decodeCbor(body);
+  } catch (error) {
+    if (error instanceof CitadelError) {
+      throw new HttpError(400, HttpErrorCode.MALFORMED_CBOR, `Failed to deserialize cbor request: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+const tooLarge = (bytes: number): HttpError =>
+  new HttpError(
+    413,
+    HttpErrorCode.PAYLOAD_TOO_LARGE,
+    `Request of ${bytes} bytes exceeds the limit of ${MAX_REQUEST_BODY_BYTES} bytes; install large modules with upload_chunk and install_chunked_code.`,
+  );
+
+function parsePrincipal(text: string): Uint8Array {
+  try {
+    return principalFromText(text);
+  } catch {
+    throw new HttpError(400, HttpErrorCode.INVALID_PRINCIPAL, `'${text}' in the URL is not a valid principal.`);
+  }
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function statusJson(network: LocalNetwork, url: string): Record<string, unknown> {
+  return {
+    url,
+    pid: process.pid,
+    rootKey: Buffer.from(network.keys.rootKeyDer).toString('hex'),
+    subnetId: principalToText(network.keys.subnetId),
+    certifiedHeight: network.latestCertifiedState?.height ?? 0,
+    canisters: network.canisterList().map((c) => ({
+      id: c.idText,
+      status: c.status,
+      moduleHash: c.code ? Buffer.from(c.code.prepared.moduleHash).toString('hex') : null,
+      controllers: c.controllers.map((p) => principalToText(p)),
+    })),
+  };
+}

@@ -1,0 +1,152 @@
+import { Actor, HttpAgent, pollForResponse, Certificate } from '@dfinity/agent';
+import { IDL } from '@dfinity/candid';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import type { Principal } from '@dfinity/principal';
+import { decodeCbor, encodeCbor } from '@citadel/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestNetwork } from './harness.js';
+import { TEST_HOST, startTestNetwork } from './harness.js';
+import type { ProbeActor } from './probe.js';
+import { probeIdlFactory } from './probe.js';
+
+const owner = Ed25519KeyIdentity.generate();
+
+describe('the IC HTTP interface', () => {
+  let net: TestNetwork;
+  let canister: Principal;
+  beforeAll(async () => {
+    net = await startTestNetwork();
+    canister = await net.deployProbe(owner);
+  });
+  afterAll(() => net.close());
+
+  const post = (path: string, body: Uint8Array | string, type = 'application/cbor') =>
+    net.replica.fetch(new Request(`${TEST_HOST}${path}`, { method: 'POST', body, headers: { 'content-type': type } }));
+
+  it('reports the root key and health in /api/v2/status', async () => {
+    const response = await net.replica.fetch(new Request(`${TEST_HOST}/api/v2/status`));
+    expect(response.status).toBe(200);
+    const status = decodeCbor(new Uint8Array(await response.arrayBuffer())) as Record<string, unknown>;
+    expect(status['root_key']).toEqual(net.replica.rootKeyDer);
+    expect(status['root_key']).toHaveLength(133);
+    expect(status['replica_health_status']).toBe('healthy');
+  });
+
+  it('answers v2 calls with 202 and the result through read_state polling', async () => {
+    const agent = await net.agent(owner);
+    const probe = await net.probe(canister, owner);
+    const before = await probe.get();
+    const { requestId } = await agent.call(canister, {
+      methodName: 'inc',
+      arg: new Uint8Array(IDL.encode([], [])),
+      callSync: false,
+    });
+    const { reply } = await pollForResponse(agent, canister, requestId);
+    expect(IDL.decode([IDL.Nat], reply)[0]).toBe(before + 1n);
+  });
+
+  it('never executes a resubmitted request twice', async () => {
+    const bodies: Uint8Array[] = [];
+    const agent = await HttpAgent.create({
+      host: TEST_HOST,
+      identity: owner,
+      shouldFetchRootKey: true,
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/call')) {
+          bodies.push(new Uint8Array(await request.clone().arrayBuffer()));
+        }
+        return net.replica.fetch(request);
+      }) as typeof fetch,
+    });
+    const probe = Actor.createActor<ProbeActor>(probeIdlFactory, { agent, canisterId: canister });
+    const before = await probe.get();
+    await probe.inc();
+    const replay = await post(`/api/v3/canister/${canister.toText()}/call`, bodies[0] as Uint8Array);
+    expect(replay.status).toBe(200);
+    const body = decodeCbor(new Uint8Array(await replay.arrayBuffer())) as Record<string, unknown>;
+    expect(body['status']).toBe('replied');
+    const cert = await Certificate.create({
+      certificate: body['certificate'] as Uint8Array,
+      rootKey: agent.rootKey as Uint8Array,
+      canisterId: canister,
+    });
+    expect(cert).toBeDefined();
+    await post(`/api/v2/canister/${canister.toText()}/call`, bodies[0] as Uint8Array);
+    expect(await probe.get()).toBe(before + 1n);
+  });
+
+  it('refuses a read of another sender’s request status with 403', async () => {
+    const agent = await net.agent(owner);
+    const { requestId } = await agent.call(canister, {
+      methodName: 'inc',
+      arg: new Uint8Array(IDL.encode([], [])),
+    });
+    const strangerAgent = await net.agent(Ed25519KeyIdentity.generate());
+    await expect(
+      strangerAgent.readState(canister, { paths: [[new TextEncoder().encode('request_status'), requestId]] }),
+    ).rejects.toThrow(/403|different sender/);
+  });
+
+  it('rejects malformed CBOR with 400 and keeps serving', async () => {
+    const response = await post(`/api/v2/canister/${canister.toText()}/query`, Uint8Array.of(0xd9, 0xd9, 0xf7, 0xa1, 0x61));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^Failed to deserialize cbor request/);
+    expect(await (await net.probe(canister)).get()).toBeGreaterThanOrEqual(0n);
+  });
+
+  it('rejects a body that is not CBOR by content type', async () => {
+    const response = await post(`/api/v2/canister/${canister.toText()}/query`, '{}', 'application/json');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/application\/cbor/);
+  });
+
+  it('rejects oversize bodies with 413', async () => {
+    const response = await post(`/api/v2/canister/${canister.toText()}/call`, new Uint8Array(3 * 1024 * 1024));
+    expect(response.status).toBe(413);
+  });
+
+  it('rejects an expired request with the prefix the agent uses to resync its clock', async () => {
+    const envelope = encodeCbor({
+      content: {
+        request_type: 'query',
+        canister_id: canister.toUint8Array(),
+        method_name: 'get',
+        arg: new Uint8Array(IDL.encode([], [])),
+        sender: owner.getPrincipal().toUint8Array(),
+        ingress_expiry: 1_000_000_000n,
+      },
+      sender_pubkey: new Uint8Array(owner.getPublicKey().toDer()),
+      sender_sig: new Uint8Array(64),
+    });
+    const response = await post(`/api/v2/canister/${canister.toText()}/query`, envelope);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^Invalid request expiry: /);
+  });
+
+  it('rejects a call whose canister id differs from the URL', async () => {
+    const other = await net.deployProbe(owner);
+    const agent = await net.agent(owner);
+    await expect(
+      agent.call(canister, { methodName: 'inc', arg: new Uint8Array(IDL.encode([], [])), effectiveCanisterId: other }),
+    ).rejects.toThrow(/does not match effective canister id/);
+  });
+
+  it('answers unknown paths with 404', async () => {
+    const response = await net.replica.fetch(new Request(`${TEST_HOST}/api/v9/nothing`));
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('threshold certification', () => {
+  it('still certifies when one of four nodes hands out a wrong signature share', async () => {
+    const net = await startTestNetwork({ faultyNodes: [2] });
+    try {
+      const canister = await net.deployProbe(owner);
+      const probe = await net.probe(canister, owner);
+      expect(await probe.inc()).toBe(1n);
+    } finally {
+      await net.close();
+    }
+  });
+});

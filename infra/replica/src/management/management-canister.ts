@@ -1,0 +1,490 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
+import { isCitadelError, principalToText } from '@citadel/protocol';
+import { createCanisterInstance, prepareModule } from '../execution/index.js';
+import type { ExecutionResult, PreparedModule } from '../execution/index.js';
+import type { CanisterRecord } from '../state/canister.js';
+import type { CanisterTable } from '../state/canister-table.js';
+import type { Reject } from '../state/reject.js';
+import { createReject, rejects } from '../state/reject.js';
+import type { ExecutionContextFactory } from '../scheduler/execution-env.js';
+import { INSTALL_INSTRUCTION_LIMIT } from '../scheduler/execution-env.js';
+import type { CallResponse, ManagementHandler } from '../scheduler/scheduler.js';
+import * as T from './candid.js';
+
+/** Cycles a canister gets from `provisional_create_canister_with_cycles` without an amount. */
+export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
+/** Upper bound of controllers per canister (interface spec). */
+export const MAX_CONTROLLERS = 10;
+/** Upper bound of one `upload_chunk` chunk (interface spec). */
+export const MAX_CHUNK_BYTES = 1024 * 1024;
+/** Chunks a canister's chunk store can hold (resource limits). */
+export const MAX_STORED_CHUNKS = 100;
+
+const EMPTY_REPLY = IDL.encode([], []);
+const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+type InstallMode = { install: null } | { reinstall: null } | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean] }] };
+
+interface CanisterSettingsArg {
+  controllers: [] | [Principal[]];
+  compute_allocation: [] | [bigint];
+  memory_allocation: [] | [bigint];
+  freezing_threshold: [] | [bigint];
+  reserved_cycles_limit: [] | [bigint];
+  log_visibility: [] | [{ controllers: null } | { public: null } | { allowed_viewers: Principal[] }];
+  wasm_memory_limit: [] | [bigint];
+  wasm_memory_threshold: [] | [bigint];
+  environment_variables: [] | [{ name: string; value: string }[]];
+}
+
+/** Dependencies of the management canister. */
+export interface ManagementCanisterOptions {
+  readonly canisters: CanisterTable;
+  readonly env: ExecutionContextFactory;
+  /** Called when a canister's code or existence goes away, so in-flight callbacks are dropped. */
+  readonly onCanisterReset: (canisterId: Uint8Array) => void;
+  /** Upper bound of canisters on the network. */
+  readonly maxCanisters?: number;
+}
+
+class RejectError extends Error {
+  readonly reject: Reject;
+  constructor(reject: Reject) {
+    super(reject.message);
+    this.reject = reject;
+  }
+}
+
+const fail = (reject: Reject): never => {
+  throw new RejectError(reject);
+};
+
+/**
+ * The management canister `aaaaa-aa` (interface spec "The IC management canister"): canister
+ * lifecycle, code installation (raw, gzip and chunked), settings, status and randomness.
+ */
+export class ManagementCanister implements ManagementHandler {
+  readonly #opts: ManagementCanisterOptions;
+  readonly #stopWaiters = new Map<string, ((response: CallResponse) => void)[]>();
+
+  constructor(options: ManagementCanisterOptions) {
+    this.#opts = options;
+  }
+
+  async handle(params: Parameters<ManagementHandler['handle']>[0]): ReturnType<ManagementHandler['handle']> {
+    try {
+      return await this.#dispatch(params);
+    } catch (error) {
+      if (error instanceof RejectError) {
+        return { kind: 'reject', reject: error.reject };
+      }
+      throw error;
+    }
+  }
+
+  /** Completes `stop_canister` calls whose canister has no open call contexts left. */
+  completeStops(): void {
+    for (const [key, waiters] of this.#stopWaiters) {
+      const canister = [...this.#opts.canisters.values()].find((c) => hex(c.id) === key);
+      if (!canister || canister.status !== 'stopping' || canister.openCallContexts > 0) {
+        if (canister?.status === 'stopping') {
+          continue;
+        }
+      } else {
+        canister.status = 'stopped';
+        canister.version += 1n;
+      }
+      this.#stopWaiters.delete(key);
+      const response: CallResponse = canister
+        ? { kind: 'reply', data: EMPTY_REPLY }
+        : { kind: 'reject', reject: rejects.canisterNotFound(key) };
+      for (const resolve of waiters) {
+        resolve(response);
+      }
+    }
+  }
+
+  async #dispatch(params: Parameters<ManagementHandler['handle']>[0]): ReturnType<ManagementHandler['handle']> {
+    const { method, arg, caller, fromCanister, timeNs } = params;
+    const reply = (data: Uint8Array): CallResponse => ({ kind: 'reply', data });
+    switch (method) {
+      case 'provisional_create_canister_with_cycles': {
+        const [a] = decode<{ amount: [] | [bigint]; settings: [] | [CanisterSettingsArg]; specified_id: [] | [Principal] }>(
+          method,
+          T.ProvisionalCreateArgs,
+          arg,
+        );
+        const canister = this.#create(caller, a.settings[0], a.amount[0] ?? DEFAULT_PROVISIONAL_CYCLES, timeNs, a.specified_id[0]);
+        return reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }]));
+      }
+      case 'create_canister': {
+        if (!fromCanister) {
+          fail(createReject('IC0516', 'create_canister can only be called by other canisters; use provisional_create_canister_with_cycles from outside.'));
+        }
+        const [a] = decode<{ settings: [] | [CanisterSettingsArg] }>(method, T.CreateCanisterArgs, arg);
+        const canister = this.#create(caller, a.settings[0], params.cycles, timeNs, undefined);
+        return reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }]));
+      }
+      case 'install_code': {
+        const [a] = decode<{ mode: InstallMode; canister_id: Principal; wasm_module: Uint8Array; arg: Uint8Array }>(
+          method,
+          T.InstallCodeArgs,
+          arg,
+        );
+        const canister = this.#controlled(a.canister_id, caller);
+        await this.#install(canister, a.mode, toBytes(a.wasm_module), toBytes(a.arg), caller, timeNs);
+        return reply(EMPTY_REPLY);
+      }
+      case 'upload_chunk': {
+        const [a] = decode<{ canister_id: Principal; chunk: Uint8Array }>(method, T.UploadChunkArgs, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        const chunk = toBytes(a.chunk);
+        if (chunk.length > MAX_CHUNK_BYTES) {
+          fail(createReject('IC0408', `Chunk of ${chunk.length} bytes exceeds the maximum of ${MAX_CHUNK_BYTES} bytes.`));
+        }
+        const hash = sha256(chunk);
+        if (!canister.chunkStore.has(hex(hash)) && canister.chunkStore.size >= MAX_STORED_CHUNKS) {
+          fail(createReject('IC0402', `Chunk store of canister ${canister.idText} is full (${MAX_STORED_CHUNKS} chunks); call clear_chunk_store first.`));
+        }
+        canister.chunkStore.set(hex(hash), chunk);
+        return reply(IDL.encode([T.ChunkHash], [{ hash }]));
+      }
+      case 'clear_chunk_store': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        this.#controlled(a.canister_id, caller).chunkStore.clear();
+        return reply(EMPTY_REPLY);
+      }
+      case 'stored_chunks': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        const hashes = [...canister.chunkStore.keys()].map((h) => ({ hash: Uint8Array.from(Buffer.from(h, 'hex')) }));
+        return reply(IDL.encode([T.StoredChunksResult], [hashes]));
+      }
+      case 'install_chunked_code': {
+        const [a] = decode<{
+          mode: InstallMode;
+          target_canister: Principal;
+          store_canister: [] | [Principal];
+          chunk_hashes_list: { hash: Uint8Array }[];
+          wasm_module_hash: Uint8Array;
+          arg: Uint8Array;
+        }>(method, T.InstallChunkedCodeArgs, arg);
+        const target = this.#controlled(a.target_canister, caller);
+        const store = a.store_canister[0] ? this.#controlled(a.store_canister[0], caller) : target;
+        const parts = a.chunk_hashes_list.map(({ hash }) => {
+          const chunk = store.chunkStore.get(hex(toBytes(hash)));
+          return chunk ?? fail(createReject('IC0408', `Chunk ${hex(toBytes(hash))} is not in the chunk store of canister ${store.idText}.`));
+        });
+        const wasm = concat(parts);
+        if (hex(sha256(wasm)) !== hex(toBytes(a.wasm_module_hash))) {
+          fail(createReject('IC0408', `The SHA-256 of the assembled module (${hex(sha256(wasm))}) does not match wasm_module_hash (${hex(toBytes(a.wasm_module_hash))}).`));
+        }
+        await this.#install(target, a.mode, wasm, toBytes(a.arg), caller, timeNs);
+        return reply(EMPTY_REPLY);
+      }
+      case 'uninstall_code': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.UninstallCodeArgs, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        this.#reset(canister);
+        canister.version += 1n;
+        return reply(EMPTY_REPLY);
+      }
+      case 'update_settings': {
+        const [a] = decode<{ canister_id: Principal; settings: CanisterSettingsArg }>(method, T.UpdateSettingsArgs, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        applySettings(canister, a.settings);
+        canister.version += 1n;
+        return reply(EMPTY_REPLY);
+      }
+      case 'canister_status': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        return reply(IDL.encode([T.CanisterStatusResult], [statusRecord(canister)]));
+      }
+      case 'start_canister': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        if (canister.status !== 'running') {
+          canister.status = 'running';
+          canister.version += 1n;
+        }
+        return reply(EMPTY_REPLY);
+      }
+      case 'stop_canister': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        if (canister.status === 'stopped') {
+          return reply(EMPTY_REPLY);
+        }
+        if (canister.openCallContexts === 0) {
+          canister.status = 'stopped';
+          canister.version += 1n;
+          return reply(EMPTY_REPLY);
+        }
+        canister.status = 'stopping';
+        const key = hex(canister.id);
+        const wait = new Promise<CallResponse>((resolve) => {
+          this.#stopWaiters.set(key, [...(this.#stopWaiters.get(key) ?? []), resolve]);
+        });
+        return { kind: 'deferred', wait };
+      }
+      case 'delete_canister': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        const canister = this.#controlled(a.canister_id, caller);
+        if (canister.status !== 'stopped') {
+          fail(createReject('IC0510', `Canister ${canister.idText} must be stopped before it is deleted.`));
+        }
+        this.#reset(canister);
+        this.#opts.canisters.delete(canister.id);
+        return reply(EMPTY_REPLY);
+      }
+      case 'provisional_top_up_canister': {
+        const [a] = decode<{ canister_id: Principal; amount: bigint }>(method, T.ProvisionalTopUpArgs, arg);
+        const canister = this.#existing(a.canister_id);
+        canister.cyclesBalance += a.amount;
+        return reply(EMPTY_REPLY);
+      }
+      case 'deposit_cycles': {
+        const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
+        this.#existing(a.canister_id).cyclesBalance += params.cycles;
+        return { kind: 'reply', data: EMPTY_REPLY };
+      }
+      case 'raw_rand': {
+        if (!fromCanister) {
+          fail(createReject('IC0516', 'raw_rand can only be called by canisters.'));
+        }
+        return reply(IDL.encode([IDL.Vec(IDL.Nat8)], [new Uint8Array(randomBytes(32))]));
+      }
+      default:
+        return fail(rejects.unknownManagementMethod(method));
+    }
+  }
+
+  #existing(id: Principal): CanisterRecord {
+    const canister = this.#opts.canisters.get(id.toUint8Array());
+    return canister ?? fail(rejects.canisterNotFound(id.toText()));
+  }
+
+  #controlled(id: Principal, caller: Uint8Array): CanisterRecord {
+    const canister = this.#existing(id);
+    if (!canister.controllers.some((c) => hex(c) === hex(caller))) {
+      fail(rejects.notController(canister.idText, principalToText(caller)));
+    }
+    return canister;
+  }
+
+  #create(
+    caller: Uint8Array,
+    settings: CanisterSettingsArg | undefined,
+    cycles: bigint,
+    timeNs: bigint,
+    specifiedId: Principal | undefined,
+  ): CanisterRecord {
+    const max = this.#opts.maxCanisters;
+    if (max !== undefined && this.#opts.canisters.size >= max) {
+      fail(createReject('IC0102', `The network already hosts its maximum of ${max} canisters.`));
+    }
+    const specified = specifiedId?.toUint8Array();
+    if (specified && this.#opts.canisters.isUsed(specified)) {
+      fail(createReject('IC0205', `Canister ${specifiedId?.toText()} is already in use.`));
+    }
+    const canister = this.#opts.canisters.create({
+      controllers: [caller],
+      cyclesBalance: cycles,
+      nowNs: timeNs,
+      ...(specified ? { specifiedId: specified } : {}),
+    });
+    if (settings) {
+      try {
+        applySettings(canister, settings);
+      } catch (error) {
+        this.#opts.canisters.delete(canister.id);
+        throw error;
+      }
+    }
+    return canister;
+  }
+
+  #reset(canister: CanisterRecord): void {
+    canister.code = null;
+    canister.certifiedData = new Uint8Array(0);
+    canister.globalTimerNs = 0n;
+    this.#opts.onCanisterReset(canister.id);
+  }
+
+  async #install(
+    canister: CanisterRecord,
+    mode: InstallMode,
+    wasm: Uint8Array,
+    arg: Uint8Array,
+    caller: Uint8Array,
+    timeNs: bigint,
+  ): Promise<void> {
+    let prepared: PreparedModule;
+    try {
+      prepared = await prepareModule(wasm);
+    } catch (error) {
+      if (isCitadelError(error)) {
+        fail(createReject('IC0505', `Error from Canister ${canister.idText}: ${error.message}`));
+      }
+      throw error;
+    }
+    const env = () => this.#opts.env.create(canister, timeNs, { instructionLimit: INSTALL_INSTRUCTION_LIMIT });
+    const trapped = (result: ExecutionResult): void => {
+      if (result.outcome.kind === 'trapped') {
+        fail(createReject(result.outcome.icErrorCode, `Error from Canister ${canister.idText}: ${result.outcome.message}`));
+      }
+    };
+
+    if ('upgrade' in mode) {
+      const old = canister.code;
+      if (!old) {
+        fail(createReject('IC0537', `Error from Canister ${canister.idText}: Attempted to upgrade a canister that contains no Wasm module.`));
+        return;
+      }
+      const skipPreUpgrade = mode.upgrade[0]?.skip_pre_upgrade[0] === true;
+      // pre_upgrade may change stable memory; keep the whole old instance so a failed
+      // upgrade leaves the canister exactly as it was (upgrades are atomic).
+      const before = old.instance.snapshot();
+      try {
+        if (old.prepared.exports.preUpgrade && !skipPreUpgrade) {
+          trapped(old.instance.execute({ kind: 'pre_upgrade', caller }, env()));
+        }
+        const instance = await createCanisterInstance(prepared, { stableMemory: old.instance.stableMemory() });
+        if (prepared.exports.postUpgrade) {
+          const result = instance.execute({ kind: 'post_upgrade', arg, caller }, env());
+          trapped(result);
+          applyInstallEffects(canister, result);
+        }
+        canister.code = { prepared, instance };
+      } catch (error) {
+        old.instance = await createCanisterInstance(old.prepared, { snapshot: before });
+        throw error;
+      }
+      canister.globalTimerNs = 0n;
+    } else {
+      if ('install' in mode && canister.code) {
+        fail(createReject('IC0538', `Canister ${canister.idText} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`));
+      }
+      const instance = await createCanisterInstance(prepared);
+      const previousCertifiedData = canister.certifiedData;
+      canister.certifiedData = new Uint8Array(0);
+      if (prepared.exports.init) {
+        const result = instance.execute({ kind: 'init', arg, caller }, env());
+        if (result.outcome.kind === 'trapped') {
+          canister.certifiedData = previousCertifiedData;
+        }
+        trapped(result);
+        applyInstallEffects(canister, result);
+      }
+      if (canister.code) {
+        this.#opts.onCanisterReset(canister.id);
+      }
+      canister.code = { prepared, instance };
+      canister.globalTimerNs = 0n;
+    }
+    canister.lastInstallNs = timeNs;
+    canister.version += 1n;
+  }
+}
+
+function applyInstallEffects(canister: CanisterRecord, result: ExecutionResult): void {
+  if (result.effects.certifiedData) {
+    canister.certifiedData = result.effects.certifiedData;
+  }
+}
+
+function decode<A>(method: string, type: IDL.Type, arg: Uint8Array): [A] {
+  try {
+    return IDL.decode([type], arg) as unknown as [A];
+  } catch (error) {
+    return fail(rejects.invalidManagementPayload(method, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function applySettings(canister: CanisterRecord, settings: CanisterSettingsArg): void {
+  const controllers = settings.controllers[0];
+  if (controllers) {
+    if (controllers.length > MAX_CONTROLLERS) {
+      fail(createReject('IC0408', `A canister can have at most ${MAX_CONTROLLERS} controllers, got ${controllers.length}.`));
+    }
+    canister.controllers = controllers.map((p) => p.toUint8Array());
+  }
+  const s = canister.settings;
+  s.computeAllocation = settings.compute_allocation[0] ?? s.computeAllocation;
+  s.memoryAllocation = settings.memory_allocation[0] ?? s.memoryAllocation;
+  s.freezingThreshold = settings.freezing_threshold[0] ?? s.freezingThreshold;
+  s.reservedCyclesLimit = settings.reserved_cycles_limit[0] ?? s.reservedCyclesLimit;
+  s.wasmMemoryLimit = settings.wasm_memory_limit[0] ?? s.wasmMemoryLimit;
+  s.wasmMemoryThreshold = settings.wasm_memory_threshold[0] ?? s.wasmMemoryThreshold;
+  const visibility = settings.log_visibility[0];
+  if (visibility) {
+    s.logVisibility = 'public' in visibility ? 'public' : 'controllers';
+  }
+  s.environmentVariables = settings.environment_variables[0] ?? s.environmentVariables;
+}
+
+function statusRecord(canister: CanisterRecord): Record<string, unknown> {
+  const heap = BigInt(canister.code?.instance.heapSizeBytes ?? 0);
+  const stable = BigInt(canister.code?.instance.stableSizeBytes ?? 0);
+  const binary = BigInt(canister.code?.prepared.wasmBytes.length ?? 0);
+  const s = canister.settings;
+  return {
+    status: { [canister.status]: null },
+    ready_for_migration: false,
+    version: canister.version,
+    settings: {
+      controllers: canister.controllers.map(toPrincipal),
+      compute_allocation: s.computeAllocation,
+      memory_allocation: s.memoryAllocation,
+      freezing_threshold: s.freezingThreshold,
+      reserved_cycles_limit: s.reservedCyclesLimit,
+      log_visibility: { [s.logVisibility]: null },
+      wasm_memory_limit: s.wasmMemoryLimit,
+      wasm_memory_threshold: s.wasmMemoryThreshold,
+      environment_variables: s.environmentVariables,
+    },
+    module_hash: canister.code ? [canister.code.prepared.moduleHash] : [],
+    memory_size: heap + stable + binary,
+    memory_metrics: {
+      wasm_memory_size: heap,
+      stable_memory_size: stable,
+      global_memory_size: 0n,
+      wasm_binary_size: binary,
+      custom_sections_size: 0n,
+      canister_history_size: 0n,
+      wasm_chunk_store_size: BigInt([...canister.chunkStore.values()].reduce((n, c) => n + c.length, 0)),
+      snapshots_size: 0n,
+    },
+    cycles: canister.cyclesBalance,
+    reserved_cycles: 0n,
+    idle_cycles_burned_per_day: 0n,
+    query_stats: {
+      num_calls_total: 0n,
+      num_instructions_total: 0n,
+      request_payload_bytes_total: 0n,
+      response_payload_bytes_total: 0n,
+    },
+  };
+}
+
+function toPrincipal(bytes: Uint8Array): Principal {
+  return Principal.fromUint8Array(bytes);
+}
+
+function toBytes(value: Uint8Array | number[]): Uint8Array {
+  return value instanceof Uint8Array ? value : Uint8Array.from(value);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import { createSignatureVerifier } from '@citadel/protocol';
+import type { KeyMaterial } from './certification/subnet-keys.js';
+import { createSubnetKeys } from './certification/subnet-keys.js';
+import { createHttpHandler } from './http/http-handler.js';
+import { serveHandler } from './http/node-server.js';
+import { LocalNetwork } from './network.js';
+import { loadOrCreateKeys } from './persistence/key-store.js';
+
+/** Options of `createReplica`. */
+export interface ReplicaOptions {
+  /** Key material; generate with `generateKeyMaterial()` or load from a data directory. */
+  readonly keys: KeyMaterial;
+  /** Wall clock in ns since the epoch. @default Date.now() */
+  readonly clockNs?: () => bigint;
+  /** Maximum number of canisters. @default unlimited */
+  readonly maxCanisters?: number;
+  /** BLS nodes (1-based) that hand out corrupted signature shares, to test share validation. */
+  readonly faultyNodes?: readonly number[];
+  /** Receives diagnostic lines (canister debug prints, internal errors). */
+  readonly log?: (line: string) => void;
+}
+
+/** An in-process replica: a Web-standard `fetch` handler over a local subnet. */
+export interface Replica {
+  /** Answers one HTTP request of the IC interface. */
+  fetch(request: Request): Promise<Response>;
+  readonly rootKeyDer: Uint8Array;
+  /** The subnet core, for tests and the CLI's status. */
+  readonly network: LocalNetwork;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a replica without binding a port.
+ * @example
+ * const replica = await createReplica({ keys: generateKeyMaterial() });
+ * const res = await replica.fetch(new Request('http://localhost/api/v2/status'));
+ */
+export async function createReplica(options: ReplicaOptions): Promise<Replica> {
+  const keys = createSubnetKeys(options.keys, options.faultyNodes ? { faultyNodes: options.faultyNodes } : {});
+  const network = new LocalNetwork({
+    keys,
+    ...(options.clockNs ? { clockNs: options.clockNs } : {}),
+    ...(options.maxCanisters !== undefined ? { maxCanisters: options.maxCanisters } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  await network.start();
+  const handler = createHttpHandler({
+    network,
+    verifier: createSignatureVerifier(),
+    ...(options.clockNs ? { clockNs: options.clockNs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    fetch: handler,
+    rootKeyDer: keys.rootKeyDer,
+    network,
+    close: () => network.close(),
+  };
+}
+
+/** Options of `startReplica`. */
+export interface StartReplicaOptions {
+  /** Directory holding the network's keys (and, later, its state). */
+  readonly dataDir: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default 4943; 0 picks a free port */
+  readonly port?: number;
+  /** Discard the data directory's contents first. @default false */
+  readonly clean?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** A replica listening on a port. */
+export interface RunningReplica {
+  readonly url: string;
+  readonly port: number;
+  readonly rootKeyDer: Uint8Array;
+  readonly replica: Replica;
+  close(): Promise<void>;
+}
+
+/** Default port of the local network, the same as dfx's. */
+export const DEFAULT_PORT = 4943;
+
+/** Loads (or creates) the data directory and serves the replica over HTTP. */
+export async function startReplica(options: StartReplicaOptions): Promise<RunningReplica> {
+  const keys = await loadOrCreateKeys(options.dataDir, options.clean ? { clean: true } : {});
+  const replica = await createReplica({ keys, ...(options.log ? { log: options.log } : {}) });
+  const host = options.host ?? '127.0.0.1';
+  const bound = await serveHandler(replica.fetch, { host, port: options.port ?? DEFAULT_PORT });
+  return {
+    url: `http://${host}:${bound.port}`,
+    port: bound.port,
+    rootKeyDer: replica.rootKeyDer,
+    replica,
+    close: async () => {
+      await bound.close();
+      await replica.close();
+    },
+  };
+}

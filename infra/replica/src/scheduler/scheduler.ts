@@ -1,0 +1,461 @@
+import { principalToText } from '@citadel/protocol';
+import type { CallbackRef, ExecutionEntry, ExecutionResult, OutgoingCall } from '../execution/index.js';
+import type { CanisterRecord } from '../state/canister.js';
+import type { CanisterTable } from '../state/canister-table.js';
+import type { IngressHistory } from '../state/ingress-history.js';
+import type { Reject } from '../state/reject.js';
+import { RejectCode, createReject, rejects } from '../state/reject.js';
+import type { ExecutionContextFactory } from './execution-env.js';
+
+/** Where the response of a call context goes. */
+type CallOrigin =
+  | { readonly kind: 'ingress'; readonly requestId: Uint8Array }
+  | { readonly kind: 'canister'; readonly caller: Uint8Array; readonly callbackId: number }
+  | { readonly kind: 'system' };
+
+interface CallContext {
+  readonly id: number;
+  readonly canister: CanisterRecord;
+  readonly origin: CallOrigin;
+  responded: boolean;
+  outstanding: number;
+  /** Trap of the last execution in this context, reported if the context closes unanswered. */
+  lastTrap: Reject | null;
+}
+
+interface Callback {
+  readonly contextId: number;
+  readonly canisterId: Uint8Array;
+  readonly reply: CallbackRef;
+  readonly reject: CallbackRef;
+  readonly cleanup: CallbackRef | undefined;
+  readonly cycles: bigint;
+}
+
+/** A response as the callee (or the system) produced it. */
+export type CallResponse =
+  | { readonly kind: 'reply'; readonly data: Uint8Array }
+  | { readonly kind: 'reject'; readonly reject: Reject };
+
+type Message =
+  | {
+      readonly kind: 'call';
+      readonly callee: Uint8Array;
+      readonly method: string;
+      readonly arg: Uint8Array;
+      readonly caller: Uint8Array;
+      readonly origin: CallOrigin;
+      readonly cycles: bigint;
+    }
+  | {
+      readonly kind: 'response';
+      readonly callbackId: number;
+      readonly response: CallResponse;
+      readonly refund: bigint;
+    }
+  | { readonly kind: 'timer'; readonly canister: CanisterRecord };
+
+/** The management canister as the scheduler sees it: an async request → response function. */
+export interface ManagementHandler {
+  handle(params: {
+    readonly caller: Uint8Array;
+    readonly method: string;
+    readonly arg: Uint8Array;
+    readonly fromCanister: boolean;
+    readonly cycles: bigint;
+    readonly timeNs: bigint;
+  }): Promise<CallResponse | { readonly kind: 'deferred'; readonly wait: Promise<CallResponse> }>;
+}
+
+/** Dependencies of the scheduler; all state lives outside so persistence can see it. */
+export interface SchedulerOptions {
+  readonly canisters: CanisterTable;
+  readonly ingress: IngressHistory;
+  readonly management: ManagementHandler;
+  readonly env: ExecutionContextFactory;
+  /** Upper bound of messages executed in one round, so a ping-pong of calls cannot starve HTTP. */
+  readonly maxMessagesPerRound?: number;
+  /** Asks the host for another round, e.g. when a deferred management call completes. */
+  readonly wake: () => void;
+}
+
+const MAX_MESSAGES_PER_ROUND = 10_000;
+
+/**
+ * Executes messages in rounds: ingress calls, inter-canister requests and responses, and due
+ * global timers. Each message runs to completion on one canister; calls it performed are
+ * delivered afterwards as separate messages (interface spec "call_perform": sent only if the
+ * execution finishes without trapping).
+ */
+export class Scheduler {
+  readonly #opts: SchedulerOptions;
+  readonly #queue: Message[] = [];
+  readonly #contexts = new Map<number, CallContext>();
+  readonly #callbacks = new Map<number, Callback>();
+  #nextContextId = 1;
+  #nextCallbackId = 1;
+
+  constructor(options: SchedulerOptions) {
+    this.#opts = options;
+  }
+
+  /** True when messages are waiting, so the caller knows another round is useful. */
+  get hasWork(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** Queues an accepted ingress call (its record is already in the ingress history). */
+  submitIngress(params: {
+    requestId: Uint8Array;
+    sender: Uint8Array;
+    canisterId: Uint8Array;
+    method: string;
+    arg: Uint8Array;
+  }): void {
+    this.#queue.push({
+      kind: 'call',
+      callee: params.canisterId,
+      method: params.method,
+      arg: params.arg,
+      caller: params.sender,
+      origin: { kind: 'ingress', requestId: params.requestId },
+      cycles: 0n,
+    });
+  }
+
+  /** Runs one round at `timeNs`: due timers first, then queued messages until quiet or the bound. */
+  async runRound(timeNs: bigint): Promise<void> {
+    for (const canister of this.#opts.canisters.values()) {
+      if (
+        canister.globalTimerNs !== 0n &&
+        canister.globalTimerNs <= timeNs &&
+        canister.status === 'running' &&
+        canister.code?.prepared.exports.globalTimer
+      ) {
+        // The timer is deactivated when it fires (interface spec "Global timer").
+        canister.globalTimerNs = 0n;
+        this.#queue.push({ kind: 'timer', canister });
+      }
+    }
+    const limit = this.#opts.maxMessagesPerRound ?? MAX_MESSAGES_PER_ROUND;
+    for (let executed = 0; executed < limit; executed++) {
+      const message = this.#queue.shift();
+      if (!message) {
+        break;
+      }
+      await this.#process(message, timeNs);
+    }
+  }
+
+  /** Earliest armed global timer, so the host can wake up for it. */
+  nextTimerNs(): bigint | null {
+    let next: bigint | null = null;
+    for (const canister of this.#opts.canisters.values()) {
+      if (canister.globalTimerNs !== 0n && (next === null || canister.globalTimerNs < next)) {
+        next = canister.globalTimerNs;
+      }
+    }
+    return next;
+  }
+
+  async #process(message: Message, timeNs: bigint): Promise<void> {
+    switch (message.kind) {
+      case 'call':
+        return this.#processCall(message, timeNs);
+      case 'response':
+        return this.#processResponse(message, timeNs);
+      case 'timer':
+        return this.#processTimer(message.canister, timeNs);
+    }
+  }
+
+  async #processCall(message: Extract<Message, { kind: 'call' }>, timeNs: bigint): Promise<void> {
+    if (message.callee.length === 0) {
+      const fromCanister = message.origin.kind === 'canister';
+      const result = await this.#opts.management.handle({
+        caller: message.caller,
+        method: message.method,
+        arg: message.arg,
+        fromCanister,
+        cycles: message.cycles,
+        timeNs,
+      });
+      if (result.kind === 'deferred') {
+        void result.wait.then((response) => {
+          this.#respondToOrigin(message.origin, response, 0n);
+          this.#opts.wake();
+        });
+        return;
+      }
+      // Cycles attached to management calls are not consumed locally: refund them.
+      this.#respondToOrigin(message.origin, result, message.cycles);
+      return;
+    }
+    const canister = this.#opts.canisters.get(message.callee);
+    const refusal = this.#refusalFor(canister, message.callee);
+    if (refusal) {
+      this.#respondToOrigin(message.origin, { kind: 'reject', reject: refusal }, message.cycles);
+      return;
+    }
+    if (!canister?.code) {
+      throw new Error('unreachable: a canister without refusal has code');
+    }
+    const { methods } = canister.code.prepared;
+    let entry: ExecutionEntry;
+    if (methods.update.has(message.method)) {
+      entry = {
+        kind: 'update',
+        method: message.method,
+        arg: message.arg,
+        caller: message.caller,
+        cyclesAvailable: message.cycles,
+      };
+    } else if (methods.query.has(message.method)) {
+      entry = {
+        kind: 'query',
+        method: message.method,
+        arg: message.arg,
+        caller: message.caller,
+        mode: 'replicated',
+      };
+    } else {
+      this.#respondToOrigin(
+        message.origin,
+        { kind: 'reject', reject: rejects.methodNotFound(canister.idText, 'update', message.method) },
+        message.cycles,
+      );
+      return;
+    }
+    const context = this.#openContext(canister, message.origin);
+    const result = this.#execute(canister, entry, timeNs);
+    // Cycles the callee did not accept go back with the response.
+    const refund = message.cycles - result.effects.cyclesAccepted;
+    this.#settle(context, result, refund < 0n ? 0n : refund, timeNs);
+  }
+
+  async #processResponse(
+    message: Extract<Message, { kind: 'response' }>,
+    timeNs: bigint,
+  ): Promise<void> {
+    const callback = this.#callbacks.get(message.callbackId);
+    if (!callback) {
+      return;
+    }
+    this.#callbacks.delete(message.callbackId);
+    const context = this.#contexts.get(callback.contextId);
+    const canister = this.#opts.canisters.get(callback.canisterId);
+    if (!context || !canister?.code) {
+      // The caller was uninstalled or deleted while the call was in flight: the response is dropped.
+      return;
+    }
+    context.outstanding -= 1;
+    canister.cyclesBalance += message.refund;
+    const entry: ExecutionEntry =
+      message.response.kind === 'reply'
+        ? {
+            kind: 'reply_callback',
+            callback: callback.reply,
+            data: message.response.data,
+            refundedCycles: message.refund,
+          }
+        : {
+            kind: 'reject_callback',
+            callback: callback.reject,
+            rejectCode: message.response.reject.code,
+            rejectMessage: message.response.reject.message,
+            refundedCycles: message.refund,
+          };
+    const result = this.#execute(canister, entry, timeNs);
+    if (result.outcome.kind === 'trapped' && callback.cleanup) {
+      // A trapping callback's cleanup runs with its own rollback (interface spec "call_on_cleanup").
+      this.#execute(canister, { kind: 'cleanup', callback: callback.cleanup }, timeNs);
+    }
+    this.#settle(context, result, 0n, timeNs);
+  }
+
+  async #processTimer(canister: CanisterRecord, timeNs: bigint): Promise<void> {
+    if (!canister.code) {
+      return;
+    }
+    const context = this.#openContext(canister, { kind: 'system' });
+    const result = this.#execute(canister, { kind: 'global_timer' }, timeNs);
+    this.#settle(context, result, 0n, timeNs);
+  }
+
+  #refusalFor(canister: CanisterRecord | undefined, id: Uint8Array): Reject | null {
+    if (!canister) {
+      return rejects.canisterNotFound(principalToText(id));
+    }
+    if (canister.status === 'stopped') {
+      return rejects.canisterStopped(canister.idText);
+    }
+    if (canister.status === 'stopping') {
+      return rejects.canisterStopping(canister.idText);
+    }
+    if (!canister.code) {
+      return rejects.canisterEmpty(canister.idText);
+    }
+    return null;
+  }
+
+  /** Checks an ingress call before it is accepted, as the IC does before inducting it. */
+  ingressRefusal(canisterId: Uint8Array, method: string): Reject | null {
+    if (canisterId.length === 0) {
+      return null;
+    }
+    const canister = this.#opts.canisters.get(canisterId);
+    const refusal = this.#refusalFor(canister, canisterId);
+    if (refusal || !canister?.code) {
+      return refusal;
+    }
+    const { methods } = canister.code.prepared;
+    if (!methods.update.has(method) && !methods.query.has(method)) {
+      return rejects.methodNotFound(canister.idText, 'update', method);
+    }
+    return null;
+  }
+
+  #execute(canister: CanisterRecord, entry: ExecutionEntry, timeNs: bigint): ExecutionResult {
+    const code = canister.code;
+    if (!code) {
+      throw new Error('unreachable: execute on an empty canister');
+    }
+    const result = code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
+    if (result.outcome.kind !== 'trapped' && entry.kind !== 'query') {
+      const { effects } = result;
+      if (effects.certifiedData) {
+        canister.certifiedData = effects.certifiedData;
+      }
+      if (effects.globalTimerNs !== undefined) {
+        canister.globalTimerNs = effects.globalTimerNs;
+      }
+      canister.cyclesBalance +=
+        effects.cyclesAccepted - effects.cyclesBurned - effects.cyclesSent;
+      canister.version += 1n;
+    }
+    return result;
+  }
+
+  #openContext(canister: CanisterRecord, origin: CallOrigin): CallContext {
+    const context: CallContext = {
+      id: this.#nextContextId++,
+      canister,
+      origin,
+      responded: false,
+      outstanding: 0,
+      lastTrap: null,
+    };
+    this.#contexts.set(context.id, context);
+    canister.openCallContexts += 1;
+    return context;
+  }
+
+  /** Applies what an execution in `context` produced: its response and the calls it performed. */
+  #settle(context: CallContext, result: ExecutionResult, refund: bigint, timeNs: bigint): void {
+    const { outcome } = result;
+    const canister = context.canister;
+    if (outcome.kind === 'trapped') {
+      context.lastTrap = createReject(
+        outcome.icErrorCode,
+        `Error from Canister ${canister.idText}: ${outcome.message}`,
+      );
+    } else {
+      for (const call of result.effects.calls) {
+        this.#perform(context, call);
+      }
+      if (outcome.kind === 'replied' || outcome.kind === 'rejected') {
+        context.responded = true;
+        const response: CallResponse =
+          outcome.kind === 'replied'
+            ? { kind: 'reply', data: outcome.data }
+            : {
+                kind: 'reject',
+                reject: { ...rejects.canisterRejected(outcome.message), code: RejectCode.CANISTER_REJECT },
+              };
+        this.#respondToOrigin(context.origin, response, refund);
+      }
+    }
+    if (context.outstanding === 0) {
+      this.#closeContext(context, refund, timeNs);
+    }
+  }
+
+  #perform(context: CallContext, call: OutgoingCall): void {
+    const callbackId = this.#nextCallbackId++;
+    this.#callbacks.set(callbackId, {
+      contextId: context.id,
+      canisterId: context.canister.id,
+      reply: call.reply,
+      reject: call.reject,
+      cleanup: call.cleanup,
+      cycles: call.cycles,
+    });
+    context.outstanding += 1;
+    this.#queue.push({
+      kind: 'call',
+      callee: call.callee,
+      method: call.method,
+      arg: call.arg,
+      caller: context.canister.id,
+      origin: { kind: 'canister', caller: context.canister.id, callbackId },
+      cycles: call.cycles,
+    });
+  }
+
+  #closeContext(context: CallContext, refund: bigint, _timeNs: bigint): void {
+    this.#contexts.delete(context.id);
+    context.canister.openCallContexts -= 1;
+    if (!context.responded && context.origin.kind !== 'system') {
+      const reject = context.lastTrap ?? rejects.didNotReply(context.canister.idText);
+      this.#respondToOrigin(context.origin, { kind: 'reject', reject }, refund);
+    }
+  }
+
+  #respondToOrigin(origin: CallOrigin, response: CallResponse, refund: bigint): void {
+    switch (origin.kind) {
+      case 'ingress': {
+        const record = this.#opts.ingress.get(origin.requestId);
+        if (record) {
+          record.state =
+            response.kind === 'reply'
+              ? { status: 'replied', reply: response.data }
+              : { status: 'rejected', reject: response.reject };
+        }
+        return;
+      }
+      case 'canister':
+        this.#queue.push({ kind: 'response', callbackId: origin.callbackId, response, refund });
+        return;
+      case 'system':
+        return;
+    }
+  }
+
+  /** Drops the callbacks and open contexts of a canister that is uninstalled or deleted. */
+  forgetCanister(canisterId: Uint8Array): void {
+    const key = principalToText(canisterId);
+    for (const [id, context] of this.#contexts) {
+      if (context.canister.idText === key) {
+        this.#contexts.delete(id);
+        if (!context.responded && context.origin.kind !== 'system') {
+          this.#respondToOrigin(
+            context.origin,
+            {
+              kind: 'reject',
+              reject: createReject(
+                'IC0502',
+                `Error from Canister ${key}: Canister has been uninstalled.`,
+              ),
+            },
+            0n,
+          );
+        }
+      }
+    }
+    for (const [id, callback] of this.#callbacks) {
+      if (principalToText(callback.canisterId) === key) {
+        this.#callbacks.delete(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { canisterIdFromIndex, principalToText } from '@citadel/protocol';
+import type { CanisterRecord } from './canister.js';
+import { defaultSettings } from './canister.js';
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** Parameters of `CanisterTable.create`. */
+export interface CreateCanisterParams {
+  readonly controllers: Uint8Array[];
+  readonly cyclesBalance: bigint;
+  readonly nowNs: bigint;
+  /** `specified_id` of `provisional_create_canister_with_cycles`; otherwise the next free index. */
+  readonly specifiedId?: Uint8Array;
+}
+
+/**
+ * All canisters of the subnet, keyed by id. Ids are handed out from an increasing index and
+ * never reused, also after deletion (interface spec: "canister ids are never reused").
+ */
+export class CanisterTable {
+  readonly #byId = new Map<string, CanisterRecord>();
+  readonly #retired = new Set<string>();
+  #nextIndex: bigint;
+
+  constructor(nextIndex = 0n) {
+    this.#nextIndex = nextIndex;
+  }
+
+  get nextIndex(): bigint {
+    return this.#nextIndex;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get(id: Uint8Array): CanisterRecord | undefined {
+    return this.#byId.get(hex(id));
+  }
+
+  values(): IterableIterator<CanisterRecord> {
+    return this.#byId.values();
+  }
+
+  /** True when `id` is taken now or was taken by a deleted canister. */
+  isUsed(id: Uint8Array): boolean {
+    return this.#byId.has(hex(id)) || this.#retired.has(hex(id));
+  }
+
+  create(params: CreateCanisterParams): CanisterRecord {
+    let id = params.specifiedId;
+    if (!id) {
+      do {
+        id = canisterIdFromIndex(this.#nextIndex);
+        this.#nextIndex += 1n;
+      } while (this.isUsed(id));
+    }
+    const record: CanisterRecord = {
+      id,
+      idText: principalToText(id),
+      controllers: params.controllers,
+      status: 'running',
+      cyclesBalance: params.cyclesBalance,
+      version: 0n,
+      certifiedData: new Uint8Array(0),
+      globalTimerNs: 0n,
+      code: null,
+      chunkStore: new Map(),
+      settings: defaultSettings(),
+      createdAtNs: params.nowNs,
+      lastInstallNs: null,
+      openCallContexts: 0,
+    };
+    this.#byId.set(hex(id), record);
+    return record;
+  }
+
+  /** Restores a record from a checkpoint without touching the id counter. */
+  restore(record: CanisterRecord): void {
+    this.#byId.set(hex(record.id), record);
+  }
+
+  delete(id: Uint8Array): void {
+    this.#byId.delete(hex(id));
+    this.#retired.add(hex(id));
+  }
+
+  retired(): string[] {
+    return [...this.#retired];
+  }
+
+  retire(idHex: string): void {
+    this.#retired.add(idHex);
+  }
+}

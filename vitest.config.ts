@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  // Vitest runs tests in its SSR environment, which resolves packages on its own.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['infra/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
     testTimeout: 60_000,

@@ -95,7 +95,7 @@ export const NO_SETTINGS = {
 /** Starts an in-process replica; agents reach it through an injected `fetch`, no port involved. */
 export async function startTestNetwork(options: Partial<ReplicaOptions> = {}): Promise<TestNetwork> {
   const replica = await createReplica({ keys: generateKeyMaterial(), ...options });
-  const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => replica.fetch(new Request(input, init));
+  const fetchFn = (input: Parameters<typeof fetch>[0], init?: RequestInit) => replica.fetch(new Request(input, init));
   const agent = (identity?: Identity) =>
     HttpAgent.create({
       host: TEST_HOST,

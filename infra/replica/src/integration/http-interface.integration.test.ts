@@ -51,7 +51,7 @@ describe('the IC HTTP interface', () => {
       host: TEST_HOST,
       identity: owner,
       shouldFetchRootKey: true,
-      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      fetch: (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
         const request = new Request(input, init);
         if (request.url.endsWith('/call')) {
           bodies.push(new Uint8Array(await request.clone().arrayBuffer()));

@@ -17,6 +17,10 @@ interface CallContext {
   readonly id: number;
   readonly canister: CanisterRecord;
   readonly origin: CallOrigin;
+  /** Caller of the call that opened the context (`aaaaa-aa` for system tasks). */
+  readonly caller: Uint8Array;
+  /** Cycles attached by the caller and not yet accepted. */
+  cyclesAvailable: bigint;
   responded: boolean;
   outstanding: number;
   /** Trap of the last execution in this context, reported if the context closes unanswered. */
@@ -226,11 +230,10 @@ export class Scheduler {
       );
       return;
     }
-    const context = this.#openContext(canister, message.origin);
+    const context = this.#openContext(canister, message.origin, message.caller, message.cycles);
     const result = this.#execute(canister, entry, timeNs);
-    // Cycles the callee did not accept go back with the response.
-    const refund = message.cycles - result.effects.cyclesAccepted;
-    this.#settle(context, result, refund < 0n ? 0n : refund, timeNs);
+    context.cyclesAvailable -= result.effects.cyclesAccepted;
+    this.#settle(context, result, timeNs);
   }
 
   async #processResponse(
@@ -250,36 +253,55 @@ export class Scheduler {
     }
     context.outstanding -= 1;
     canister.cyclesBalance += message.refund;
+    const callContext = {
+      caller: context.caller,
+      responded: context.responded,
+      cyclesAvailable: context.cyclesAvailable,
+    };
+    const response = message.response;
     const entry: ExecutionEntry =
-      message.response.kind === 'reply'
+      response.kind === 'reply'
         ? {
             kind: 'reply_callback',
             callback: callback.reply,
-            data: message.response.data,
+            data: response.data,
             refundedCycles: message.refund,
+            callContext,
           }
         : {
             kind: 'reject_callback',
             callback: callback.reject,
-            rejectCode: message.response.reject.code,
-            rejectMessage: message.response.reject.message,
+            rejectCode: response.reject.code,
+            rejectMessage: response.reject.message,
             refundedCycles: message.refund,
+            callContext,
           };
     const result = this.#execute(canister, entry, timeNs);
     if (result.outcome.kind === 'trapped' && callback.cleanup) {
       // A trapping callback's cleanup runs with its own rollback (interface spec "call_on_cleanup").
-      this.#execute(canister, { kind: 'cleanup', callback: callback.cleanup }, timeNs);
+      this.#execute(
+        canister,
+        {
+          kind: 'cleanup',
+          callback: callback.cleanup,
+          rejectCode: response.kind === 'reject' ? response.reject.code : 0,
+          callContext,
+        },
+        timeNs,
+      );
+    } else {
+      context.cyclesAvailable -= result.effects.cyclesAccepted;
     }
-    this.#settle(context, result, 0n, timeNs);
+    this.#settle(context, result, timeNs);
   }
 
   async #processTimer(canister: CanisterRecord, timeNs: bigint): Promise<void> {
     if (!canister.code) {
       return;
     }
-    const context = this.#openContext(canister, { kind: 'system' });
+    const context = this.#openContext(canister, { kind: 'system' }, new Uint8Array(0), 0n);
     const result = this.#execute(canister, { kind: 'global_timer' }, timeNs);
-    this.#settle(context, result, 0n, timeNs);
+    this.#settle(context, result, timeNs);
   }
 
   #refusalFor(canister: CanisterRecord | undefined, id: Uint8Array): Reject | null {
@@ -336,12 +358,15 @@ export class Scheduler {
     return result;
   }
 
-  #openContext(canister: CanisterRecord, origin: CallOrigin): CallContext {
+  #openContext(canister: CanisterRecord, origin: CallOrigin, caller: Uint8Array, cycles: bigint): CallContext {
     const context: CallContext = {
       id: this.#nextContextId++,
       canister,
       origin,
-      responded: false,
+      caller,
+      cyclesAvailable: cycles,
+      // A system task has nobody to answer (interface spec: timers cannot reply).
+      responded: origin.kind === 'system',
       outstanding: 0,
       lastTrap: null,
     };
@@ -351,7 +376,7 @@ export class Scheduler {
   }
 
   /** Applies what an execution in `context` produced: its response and the calls it performed. */
-  #settle(context: CallContext, result: ExecutionResult, refund: bigint, timeNs: bigint): void {
+  #settle(context: CallContext, result: ExecutionResult, timeNs: bigint): void {
     const { outcome } = result;
     const canister = context.canister;
     if (outcome.kind === 'trapped') {
@@ -372,11 +397,13 @@ export class Scheduler {
                 kind: 'reject',
                 reject: { ...rejects.canisterRejected(outcome.message), code: RejectCode.CANISTER_REJECT },
               };
-        this.#respondToOrigin(context.origin, response, refund);
+        // Cycles the callee did not accept go back with the response.
+        this.#respondToOrigin(context.origin, response, context.cyclesAvailable);
+        context.cyclesAvailable = 0n;
       }
     }
     if (context.outstanding === 0) {
-      this.#closeContext(context, refund, timeNs);
+      this.#closeContext(context, timeNs);
     }
   }
 
@@ -402,12 +429,12 @@ export class Scheduler {
     });
   }
 
-  #closeContext(context: CallContext, refund: bigint, _timeNs: bigint): void {
+  #closeContext(context: CallContext, _timeNs: bigint): void {
     this.#contexts.delete(context.id);
     context.canister.openCallContexts -= 1;
-    if (!context.responded && context.origin.kind !== 'system') {
+    if (!context.responded) {
       const reject = context.lastTrap ?? rejects.didNotReply(context.canister.idText);
-      this.#respondToOrigin(context.origin, { kind: 'reject', reject }, refund);
+      this.#respondToOrigin(context.origin, { kind: 'reject', reject }, context.cyclesAvailable);
     }
   }
 

@@ -1,0 +1,28 @@
+/**
+ * Bytewise ordering of byte strings, the order the IC uses for hash-tree labels, hash-of-map
+ * pairs and principals (interface spec "Certification": labels are compared lexicographically,
+ * a proper prefix sorts first).
+ */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = a[i] - b[i];
+    if (difference !== 0) {
+      return difference < 0 ? -1 : 1;
+    }
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** True when both byte strings have the same length and contents. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,12 @@
+export { decodeHashTree } from './decode.js';
+export { HashTreeErrorCode } from './errors.js';
+export { EMPTY_TREE_HASH } from './hashing.js';
+export { lookupPath } from './lookup.js';
+export { reconstruct } from './reconstruct.js';
+export { StateTreeNode, hashStateTree, stateNode, toHashTree } from './state-tree.js';
+export type { StateTree } from './state-tree.js';
+export { HashTreeNodeType } from './types.js';
+export type { HashTree, LookupResult, PathLabel } from './types.js';
+export { isWellFormedHashTree } from './well-formed.js';
+export { witness } from './witness.js';
+export type { WitnessOptions } from './witness.js';

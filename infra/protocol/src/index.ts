@@ -55,3 +55,31 @@ export {
   principalToText,
   selfAuthenticatingPrincipal,
 } from './principal.js';
+
+export {
+  PublicKeyErrorCode,
+  encodeCanisterSignaturePublicKeyDer,
+  encodePublicKeyDer,
+  parsePublicKeyDer,
+} from './public-key/der.js';
+export type { ParsedPublicKey, PublicKeyKind } from './public-key/der.js';
+export { SignatureErrorCode, createSignatureVerifier } from './signature/verifier.js';
+export type { SchemeVerifier, SignatureVerifier, SignatureVerifierOptions } from './signature/verifier.js';
+export { verifyBlsSignature } from './threshold-bls/bls.js';
+export {
+  ThresholdErrorCode,
+  combineShares,
+  createThresholdSigner,
+  deserializeThresholdKey,
+  generateThresholdKey,
+  serializeThresholdKey,
+  signShare,
+  verifyShare,
+} from './threshold-bls/threshold.js';
+export type {
+  KeyShare,
+  NodeSigner,
+  SerializedThresholdKey,
+  ThresholdKey,
+  ThresholdSigner,
+} from './threshold-bls/threshold.js';

@@ -95,6 +95,7 @@ export function createSubnetKeys(material: KeyMaterial, options: SubnetKeysOptio
   const stateSigner = createThresholdSigner({
     publicKey: material.threshold.publicKey,
     threshold: material.threshold.threshold,
+    publicShares: new Map(material.threshold.shares.map((share) => [share.index, share.publicShare] as const)),
     nodes: material.threshold.shares.map((share) => ({
       nodeIndex: share.index,
       signShare: (message: Uint8Array) => {

@@ -6,8 +6,9 @@ import {
   principalFromText,
   principalToText,
 } from '@citadel/protocol';
-import { validateEnvelope } from '../auth/index.js';
-import type { SignatureVerifier, ValidatedRequest } from '../auth/index.js';
+import { validateEnvelope } from '../ingress/index.js';
+import type { ValidatedRequest } from '../ingress/index.js';
+import type { SignatureVerifier } from '@citadel/protocol';
 import type { LabelPath } from '../certification/certifier.js';
 import type { LocalNetwork } from '../network.js';
 import type { Reject } from '../state/reject.js';

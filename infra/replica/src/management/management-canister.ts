@@ -346,12 +346,14 @@ export class ManagementCanister implements ManagementHandler {
         return;
       }
       const skipPreUpgrade = mode.upgrade[0]?.skip_pre_upgrade[0] === true;
-      // pre_upgrade may change stable memory; keep the whole old instance so a failed
-      // upgrade leaves the canister exactly as it was (upgrades are atomic).
-      const before = old.instance.snapshot();
+      // Upgrades are atomic over pre_upgrade + post_upgrade: pre_upgrade runs tentatively and
+      // is rolled back if anything after it fails (interface spec "Canister upgrades").
+      let tentative = false;
       try {
         if (old.prepared.exports.preUpgrade && !skipPreUpgrade) {
-          trapped(old.instance.execute({ kind: 'pre_upgrade', caller }, env()));
+          const result = old.instance.execute({ kind: 'pre_upgrade', caller }, env(), { tentative: true });
+          tentative = result.outcome.kind !== 'trapped';
+          trapped(result);
         }
         const instance = await createCanisterInstance(prepared, { stableMemory: old.instance.stableMemory() });
         if (prepared.exports.postUpgrade) {
@@ -359,9 +361,11 @@ export class ManagementCanister implements ManagementHandler {
           trapped(result);
           applyInstallEffects(canister, result);
         }
-        canister.code = { prepared, instance };
+        canister.code = { prepared, instance, moduleBytes: wasm };
       } catch (error) {
-        old.instance = await createCanisterInstance(old.prepared, { snapshot: before });
+        if (tentative) {
+          old.instance.rollback();
+        }
         throw error;
       }
       canister.globalTimerNs = 0n;
@@ -383,7 +387,7 @@ export class ManagementCanister implements ManagementHandler {
       if (canister.code) {
         this.#opts.onCanisterReset(canister.id);
       }
-      canister.code = { prepared, instance };
+      canister.code = { prepared, instance, moduleBytes: wasm };
       canister.globalTimerNs = 0n;
     }
     canister.lastInstallNs = timeNs;

@@ -6,6 +6,8 @@ export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 /** Installed code: the prepared module and the live instance that holds heap, globals and stable memory. */
 export interface InstalledCode {
   readonly prepared: PreparedModule;
+  /** The module exactly as submitted (possibly gzip); its SHA-256 is the module hash. */
+  readonly moduleBytes: Uint8Array;
   instance: CanisterInstance;
 }
 

@@ -1,0 +1,37 @@
+import type { SpawnDetached } from './network/background-start.js';
+import type { ProcessControl } from './network/process-control.js';
+import type { ReplicaFactory } from './network/start-network.js';
+
+/** A line that rewrites itself in place (spinner); only on terminals. */
+export interface ProgressLine {
+  update(text: string): void;
+  /** Erases the line, if anything is shown. */
+  clear(): void;
+}
+
+/** Everything the commands touch outside their arguments; tests pass fakes. */
+export interface CliContext {
+  /** Directory relative paths and the project root are resolved from. */
+  readonly cwd: string;
+  /** Writes one line to standard output. */
+  readonly stdout: (line: string) => void;
+  /** Writes one line to standard error. */
+  readonly stderr: (line: string) => void;
+  /** Present when standard output is a terminal. */
+  readonly progress?: ProgressLine;
+  /** Version of @citadel/cli. */
+  readonly version: string;
+  /** How to run `citadel` again (for `start --background`): the Node binary and the bin script. */
+  readonly selfCommand: { readonly command: string; readonly args: readonly string[] };
+  /** Loads `startReplica`. @default lazy `import('@citadel/replica')` */
+  readonly loadReplica?: () => Promise<ReplicaFactory>;
+  /** Resolves with the first SIGINT or SIGTERM received after the call. */
+  readonly waitForShutdownSignal: () => Promise<NodeJS.Signals>;
+  readonly fetch: typeof fetch;
+  readonly processes: ProcessControl;
+  readonly spawnDetached: SpawnDetached;
+  /** Monotonic clock in ms, for waits and spinners. @default performance.now */
+  readonly clockMs?: () => number;
+  /** @default timers/promises setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}

@@ -1,0 +1,66 @@
+import { isCitadelError } from '@citadel/protocol';
+import type { CliContext } from './cli-context.js';
+import { runStartCommand } from './commands/start.js';
+import { runStatusCommand } from './commands/status.js';
+import { runStopCommand } from './commands/stop.js';
+import { CliErrorCode, USAGE_ERROR_CODES } from './errors.js';
+import { parseCommandLine } from './parse-command-line.js';
+import type { CommandName } from './usage.js';
+import { formatUsage, isCommandName } from './usage.js';
+
+/** Exit status of a failed command. */
+export const EXIT_FAILURE = 1;
+/** Exit status of a malformed command line. */
+export const EXIT_USAGE = 2;
+
+function usageTopic(details: Readonly<Record<string, unknown>>): CommandName | null {
+  const { command } = details;
+  return typeof command === 'string' && isCommandName(command) ? command : null;
+}
+
+/** Prints `error[CODE]: message` (plus usage for command-line mistakes); returns the exit status. */
+export function reportError(error: unknown, context: CliContext): number {
+  context.progress?.clear();
+  if (isCitadelError(error)) {
+    context.stderr(`error[${error.code}]: ${error.message}`);
+    if (USAGE_ERROR_CODES.has(error.code)) {
+      context.stderr('');
+      context.stderr(formatUsage(usageTopic(error.details)));
+      return EXIT_USAGE;
+    }
+    return EXIT_FAILURE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  context.stderr(`error[${CliErrorCode.INTERNAL}]: ${message}`);
+  if (error instanceof Error && error.stack !== undefined) {
+    context.stderr(error.stack);
+  }
+  return EXIT_FAILURE;
+}
+
+/**
+ * Runs one `citadel` invocation and returns its exit status; never throws.
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), createNodeContext());
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv);
+    switch (parsed.kind) {
+      case 'help':
+        context.stdout(formatUsage(parsed.command));
+        return 0;
+      case 'version':
+        context.stdout(context.version);
+        return 0;
+      case 'start':
+        return await runStartCommand(parsed.flags, context);
+      case 'stop':
+        return await runStopCommand(parsed.flags, context);
+      case 'status':
+        return await runStatusCommand(parsed.flags, context);
+    }
+  } catch (error) {
+    return reportError(error, context);
+  }
+}

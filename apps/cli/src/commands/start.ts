@@ -1,0 +1,119 @@
+import type { CliContext } from '../cli-context.js';
+import { CliErrorCode, createCliError } from '../errors.js';
+import { startInBackground } from '../network/background-start.js';
+import { resolveDataDir } from '../network/data-dir.js';
+import type { ReplicaFactory } from '../network/start-network.js';
+import { startNetwork } from '../network/start-network.js';
+import type { StartFlags } from '../parse-command-line.js';
+
+/** Loads `startReplica` from `@citadel/replica` on first use, so other commands stay light. */
+export async function loadReplicaFactory(): Promise<ReplicaFactory> {
+  try {
+    const { startReplica } = await import('@citadel/replica');
+    return (options) => startReplica(options);
+  } catch (error) {
+    throw createCliError(
+      CliErrorCode.REPLICA_LOAD_FAILED,
+      `Could not load @citadel/replica (${error instanceof Error ? error.message : String(error)}); run \`npm run build\` first.`,
+      {},
+      { cause: error },
+    );
+  }
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+function stopHint(flags: StartFlags, dataDir: string): string {
+  if (flags.dataDir === undefined) {
+    return 'citadel stop';
+  }
+  return `citadel stop --data-dir ${/\s/.test(dataDir) ? JSON.stringify(dataDir) : dataDir}`;
+}
+
+async function runInBackground(
+  flags: StartFlags,
+  dataDir: string,
+  context: CliContext,
+): Promise<number> {
+  const childArgs = [
+    ...context.selfCommand.args,
+    'start',
+    '--data-dir',
+    dataDir,
+    '--host',
+    flags.host,
+    '--port',
+    String(flags.port),
+    ...(flags.clean ? ['--clean'] : []),
+  ];
+  const { progress } = context;
+  let frame = 0;
+  const { info, logPath } = await startInBackground({
+    dataDir,
+    command: context.selfCommand.command,
+    args: childArgs,
+    cwd: context.cwd,
+    spawn: context.spawnDetached,
+    fetch: context.fetch,
+    processes: context.processes,
+    ...(context.clockMs ? { clockMs: context.clockMs } : {}),
+    ...(context.sleep ? { sleep: context.sleep } : {}),
+    onSpawned: (pid) => {
+      if (progress === undefined) {
+        context.stdout(`Starting the local network in the background (pid ${pid})…`);
+      }
+    },
+    onProgress: (elapsedMs) => {
+      const spinner = SPINNER[frame++ % SPINNER.length] ?? '';
+      progress?.update(`${spinner} Starting the local network… ${Math.floor(elapsedMs / 1000)} s`);
+    },
+  });
+  // On failure the top-level error report clears the progress line.
+  progress?.clear();
+  context.stdout('Local network running in the background');
+  context.stdout(`  URL:       ${info.url}`);
+  context.stdout(`  Root key:  ${info.rootKey}`);
+  context.stdout(`  PID:       ${info.pid}`);
+  context.stdout(`  Log:       ${logPath}`);
+  context.stdout(`Stop it with \`${stopHint(flags, dataDir)}\`.`);
+  return 0;
+}
+
+/**
+ * `citadel start`: runs the network in this process until SIGINT or SIGTERM, or starts it
+ * detached with `--background` and returns once it answers.
+ */
+export async function runStartCommand(flags: StartFlags, context: CliContext): Promise<number> {
+  const dataDir = resolveDataDir(flags.dataDir, context.cwd);
+  if (flags.background) {
+    return runInBackground(flags, dataDir, context);
+  }
+  // Listen before starting: a Ctrl-C during startup then still ends in a clean stop.
+  const shutdown = context.waitForShutdownSignal();
+  const startReplica = await (context.loadReplica ?? loadReplicaFactory)();
+  const network = await startNetwork({
+    dataDir,
+    host: flags.host,
+    port: flags.port,
+    clean: flags.clean,
+    startReplica,
+    log: (line) => context.stdout(line),
+    processes: context.processes,
+  });
+  if (network.tookOverFrom !== null) {
+    const pid = network.tookOverFrom.pid;
+    context.stdout(
+      `note: took over ${dataDir} from a network that did not shut down cleanly${pid === null ? '' : ` (pid ${pid})`}.`,
+    );
+  }
+  context.stdout('Local network running');
+  context.stdout(`  URL:       ${network.info.url}`);
+  context.stdout(`  Root key:  ${network.info.rootKey}`);
+  context.stdout(`  Data dir:  ${dataDir}`);
+  context.stdout('Press Ctrl-C to stop');
+  const signal = await shutdown;
+  context.stdout(`Received ${signal}, stopping the local network…`);
+  await network.stop();
+  context.stdout('Stopped.');
+  return 0;
+}

@@ -1,0 +1,88 @@
+import type { ErrorKind } from '@citadel/protocol';
+import { CitadelError } from '@citadel/protocol';
+
+/** Stable codes of the `citadel` command's failures; never reuse a retired one. */
+export const CliErrorCode = {
+  /** The first argument is not a command. */
+  UNKNOWN_COMMAND: 'CLI_UNKNOWN_COMMAND',
+  /** A flag the command does not know. */
+  UNKNOWN_OPTION: 'CLI_UNKNOWN_OPTION',
+  /** A flag with a missing or malformed value, or a value given to a switch. */
+  INVALID_OPTION_VALUE: 'CLI_INVALID_OPTION_VALUE',
+  /** A positional argument the command does not take. */
+  UNEXPECTED_ARGUMENT: 'CLI_UNEXPECTED_ARGUMENT',
+  /** Another live process holds the data directory. */
+  NETWORK_ALREADY_RUNNING: 'CLI_NETWORK_ALREADY_RUNNING',
+  /** `network.json` or `network.lock` exists but is not what `citadel start` writes. */
+  NETWORK_FILE_INVALID: 'CLI_NETWORK_FILE_INVALID',
+  /** The network's process is alive but its HTTP interface does not answer. */
+  NETWORK_UNREACHABLE: 'CLI_NETWORK_UNREACHABLE',
+  /** `/_citadel/status` answered something other than the documented JSON. */
+  STATUS_INVALID_RESPONSE: 'CLI_STATUS_INVALID_RESPONSE',
+  /** The port is taken by another program. */
+  PORT_IN_USE: 'CLI_PORT_IN_USE',
+  /** The replica failed to start for a reason other than the port. */
+  START_FAILED: 'CLI_START_FAILED',
+  /** The `@citadel/replica` library could not be loaded. */
+  REPLICA_LOAD_FAILED: 'CLI_REPLICA_LOAD_FAILED',
+  /** `start --background`: the child process exited before the network answered. */
+  BACKGROUND_START_FAILED: 'CLI_BACKGROUND_START_FAILED',
+  /** `start --background`: the network did not answer within the time limit. */
+  BACKGROUND_START_TIMEOUT: 'CLI_BACKGROUND_START_TIMEOUT',
+  /** `stop` could not signal the network's process, or it survived SIGKILL. */
+  STOP_FAILED: 'CLI_STOP_FAILED',
+  /** A failure the CLI did not anticipate (a bug): reported with its stack. */
+  INTERNAL: 'CLI_INTERNAL',
+  /** `bin/citadel.js` found no compiled CLI (printed by the bin script itself). */
+  NOT_BUILT: 'CLI_NOT_BUILT',
+} as const;
+
+/** One of the `CLI_*` code strings. */
+export type CliErrorCodeValue = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+
+/** The kind of each code, so callers switching on kind and on code always agree. */
+const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
+  CLI_UNKNOWN_COMMAND: 'input',
+  CLI_UNKNOWN_OPTION: 'input',
+  CLI_INVALID_OPTION_VALUE: 'input',
+  CLI_UNEXPECTED_ARGUMENT: 'input',
+  CLI_NETWORK_ALREADY_RUNNING: 'input',
+  CLI_NETWORK_FILE_INVALID: 'input',
+  CLI_NETWORK_UNREACHABLE: 'transport',
+  CLI_STATUS_INVALID_RESPONSE: 'protocol',
+  CLI_PORT_IN_USE: 'input',
+  CLI_START_FAILED: 'unknown',
+  CLI_REPLICA_LOAD_FAILED: 'unknown',
+  CLI_BACKGROUND_START_FAILED: 'unknown',
+  CLI_BACKGROUND_START_TIMEOUT: 'limit',
+  CLI_STOP_FAILED: 'unknown',
+  CLI_INTERNAL: 'unknown',
+  CLI_NOT_BUILT: 'unknown',
+};
+
+/** Codes that mean the command line itself was wrong: exit status 2 and a usage hint. */
+export const USAGE_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCodeValue>([
+  CliErrorCode.UNKNOWN_COMMAND,
+  CliErrorCode.UNKNOWN_OPTION,
+  CliErrorCode.INVALID_OPTION_VALUE,
+  CliErrorCode.UNEXPECTED_ARGUMENT,
+]);
+
+/** Creates a CLI error; its kind is derived from the code. */
+export function createCliError(
+  code: CliErrorCodeValue,
+  message: string,
+  details: Record<string, unknown> = {},
+  options?: { cause?: unknown },
+): CitadelError {
+  return new CitadelError(KIND_OF[code], code, message, details, options);
+}
+
+/** The `code` of a Node system error (`ENOENT`, `EADDRINUSE`, …), if it has one. */
+export function systemErrorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const { code } = error as { code: unknown };
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

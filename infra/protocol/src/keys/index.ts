@@ -1,0 +1,12 @@
+export { ALGORITHM_IDENTIFIERS } from './algorithm-identifiers.js';
+export { encodeCanisterSignaturePublicKeyDer, encodePublicKeyDer } from './encode-public-key-der.js';
+export { KeyErrorCode } from './errors.js';
+export { parsePublicKeyDer } from './parse-public-key-der.js';
+export type {
+  CanisterSignaturePublicKey,
+  FixedPrefixKeyKind,
+  FixedPrefixPublicKey,
+  ParsedPublicKey,
+  PublicKeyKind,
+  WebAuthnPublicKey,
+} from './types.js';

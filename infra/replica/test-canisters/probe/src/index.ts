@@ -1,0 +1,194 @@
+/**
+ * `probe`: the replica's integration-test canister (Azle 0.33, stable mode).
+ *
+ * One module, deployed as several instances, that exercises one System API feature per method:
+ * heap and stable memory, traps and their rollback, queries that must not persist, callers,
+ * certified data, inter-canister calls, timers, the management canister and upgrades.
+ * Its Candid interface is mirrored by hand in `infra/replica/src/integration/probe.ts`.
+ */
+import type { CallRejected, Principal } from 'azle';
+import {
+  IDL,
+  StableBTreeMap,
+  StableJson,
+  call,
+  certifiedDataSet,
+  dataCertificate,
+  init,
+  msgCaller,
+  postUpgrade,
+  query,
+  setTimer,
+  trap,
+  update,
+} from 'azle';
+
+/** Greeting when the install argument carries none. */
+const DEFAULT_GREETING = 'hello from probe';
+
+/** Stable key-value store of `put` / `lookup` (memory id 0). */
+const store = new StableBTreeMap<string, string>(0);
+/** Stable bookkeeping: the greeting and the upgrade count (memory id 1). */
+const meta = new StableBTreeMap<string, string>(1);
+
+const GREETING_KEY = 'greeting';
+const UPGRADES_KEY = 'upgrades';
+
+/** Serialises stable entries exactly as `StableBTreeMap` stores them, to measure their size. */
+const serialiser = StableJson();
+
+function isCallRejected(error: unknown): error is CallRejected {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { type?: unknown }).type === 'CallRejected' &&
+    typeof (error as { rejectMessage?: unknown }).rejectMessage === 'string'
+  );
+}
+
+function entryBytes(map: StableBTreeMap<string, string>): bigint {
+  let total = 0n;
+  for (const [key, value] of map.items()) {
+    total += BigInt(serialiser.toBytes(key).length + serialiser.toBytes(value).length);
+  }
+  return total;
+}
+
+export default class {
+  /** Heap counter: reset by an upgrade, rolled back by a trap. */
+  counter = 0n;
+  /** Heap count of timers that have fired. */
+  timerFired = 0n;
+
+  @init([IDL.Opt(IDL.Text)])
+  init(greeting: [] | [string]): void {
+    meta.insert(GREETING_KEY, greeting[0] ?? DEFAULT_GREETING);
+  }
+
+  @postUpgrade([IDL.Opt(IDL.Text)])
+  postUpgrade(greeting: [] | [string]): void {
+    const upgrades = BigInt(meta.get(UPGRADES_KEY) ?? '0') + 1n;
+    meta.insert(UPGRADES_KEY, upgrades.toString());
+    if (greeting.length === 1) {
+      meta.insert(GREETING_KEY, greeting[0]);
+    }
+  }
+
+  @update([], IDL.Nat)
+  inc(): bigint {
+    this.counter += 1n;
+    return this.counter;
+  }
+
+  @query([], IDL.Nat)
+  get(): bigint {
+    return this.counter;
+  }
+
+  @query([], IDL.Principal)
+  whoami(): Principal {
+    return msgCaller();
+  }
+
+  @update([], IDL.Principal)
+  whoami_update(): Principal {
+    return msgCaller();
+  }
+
+  /** Changes the heap and stable memory, then traps: the replica must undo both. */
+  @update([])
+  inc_then_trap(): void {
+    this.counter += 1n;
+    store.insert('trap', 'written before the trap');
+    trap('inc_then_trap: trapping on purpose after changing heap and stable memory');
+  }
+
+  /** Increments in a query: the caller sees the new value, the canister must not keep it. */
+  @query([], IDL.Nat)
+  query_inc(): bigint {
+    this.counter += 1n;
+    return this.counter;
+  }
+
+  @update([IDL.Text, IDL.Text])
+  put(key: string, value: string): void {
+    store.insert(key, value);
+  }
+
+  @query([IDL.Text], IDL.Opt(IDL.Text))
+  lookup(key: string): [] | [string] {
+    const value = store.get(key);
+    return value === undefined ? [] : [value];
+  }
+
+  @update([IDL.Vec(IDL.Nat8)])
+  set_certified(data: Uint8Array): void {
+    certifiedDataSet(data);
+  }
+
+  @query([], IDL.Opt(IDL.Vec(IDL.Nat8)))
+  certificate(): [] | [Uint8Array] {
+    const certificate = dataCertificate();
+    return certificate === undefined ? [] : [certificate];
+  }
+
+  /** Calls `get` on another probe and returns its reply. */
+  @update([IDL.Principal], IDL.Nat)
+  async call_get(other: Principal): Promise<bigint> {
+    return await call<undefined, bigint>(other, 'get', { returnIdlType: IDL.Nat });
+  }
+
+  /** Calls `inc_then_trap` on another probe and returns the reject message it gets back. */
+  @update([IDL.Principal], IDL.Text)
+  async call_trap(other: Principal): Promise<string> {
+    try {
+      await call(other, 'inc_then_trap');
+    } catch (error) {
+      if (isCallRejected(error)) {
+        return error.rejectMessage;
+      }
+      throw error;
+    }
+    trap('call_trap: the callee replied instead of rejecting');
+  }
+
+  /** Sets a one-shot timer that increments `timer_fired` after `delaySeconds`. */
+  @update([IDL.Nat64])
+  schedule(delaySeconds: bigint): void {
+    setTimer(Number(delaySeconds), () => {
+      this.timerFired += 1n;
+    });
+  }
+
+  @query([], IDL.Nat)
+  timer_fired(): bigint {
+    return this.timerFired;
+  }
+
+  /** 32 random bytes from the management canister's `raw_rand`. */
+  @update([], IDL.Vec(IDL.Nat8))
+  async rand(): Promise<Uint8Array> {
+    return await call<undefined, Uint8Array>('aaaaa-aa', 'raw_rand', {
+      returnIdlType: IDL.Vec(IDL.Nat8),
+    });
+  }
+
+  /**
+   * Bytes the probe's stable entries occupy (keys plus values, as serialised). Stable-mode Azle
+   * exposes no `ic0.stable64_size`, so this is the observable proxy for stable memory content.
+   */
+  @query([], IDL.Nat64)
+  stable_size(): bigint {
+    return entryBytes(store) + entryBytes(meta);
+  }
+
+  @query([], IDL.Text)
+  greeting(): string {
+    return meta.get(GREETING_KEY) ?? DEFAULT_GREETING;
+  }
+
+  @query([], IDL.Nat)
+  upgrades(): bigint {
+    return BigInt(meta.get(UPGRADES_KEY) ?? '0');
+  }
+}

@@ -17,24 +17,34 @@ const management = ({ IDL: I }) => {
   const settings = I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) }));
   return I.Service({
     provisional_create_canister_with_cycles: I.Func(
-      [I.Record({ amount: I.Opt(I.Nat), settings, specified_id: I.Opt(I.Principal), sender_canister_version: I.Opt(I.Nat64) })],
+      [
+        I.Record({
+          amount: I.Opt(I.Nat),
+          settings,
+          specified_id: I.Opt(I.Principal),
+          sender_canister_version: I.Opt(I.Nat64),
+        }),
+      ],
       [I.Record({ canister_id: I.Principal })],
       [],
     ),
     install_code: I.Func(
-      [I.Record({
-        mode: I.Variant({ install: I.Null }),
-        canister_id: I.Principal,
-        wasm_module: I.Vec(I.Nat8),
-        arg: I.Vec(I.Nat8),
-        sender_canister_version: I.Opt(I.Nat64),
-      })],
+      [
+        I.Record({
+          mode: I.Variant({ install: I.Null }),
+          canister_id: I.Principal,
+          wasm_module: I.Vec(I.Nat8),
+          arg: I.Vec(I.Nat8),
+          sender_canister_version: I.Opt(I.Nat64),
+        }),
+      ],
       [],
       [],
     ),
   });
 };
-const probeIdl = ({ IDL: I }) => I.Service({ inc: I.Func([], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
+const probeIdl = ({ IDL: I }) =>
+  I.Service({ inc: I.Func([], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -63,7 +73,10 @@ export async function runAgentOverhead({ iterations }) {
       effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
     });
     const { canister_id } = await mgmt.provisional_create_canister_with_cycles({
-      amount: [], settings: [], specified_id: [], sender_canister_version: [],
+      amount: [],
+      settings: [],
+      specified_id: [],
+      sender_canister_version: [],
     });
     await mgmt.install_code({
       mode: { install: null },
@@ -75,9 +88,15 @@ export async function runAgentOverhead({ iterations }) {
     const probe = Actor.createActor(probeIdl, { agent, canisterId: canister_id });
     const canister = running.replica.network.canisters.get(canister_id.toUint8Array());
     const env = () => ({
-      canisterId: canister.id, timeNs: BigInt(Date.now()) * 1_000_000n, controllers: canister.controllers,
-      rootKeyDer: running.rootKeyDer, cyclesBalance: canister.cyclesBalance, canisterVersion: canister.version,
-      status: 'running', subnetId: running.replica.network.keys.subnetId, globalTimerNs: 0n,
+      canisterId: canister.id,
+      timeNs: BigInt(Date.now()) * 1_000_000n,
+      controllers: canister.controllers,
+      rootKeyDer: running.rootKeyDer,
+      cyclesBalance: canister.cyclesBalance,
+      canisterVersion: canister.version,
+      status: 'running',
+      subnetId: running.replica.network.keys.subnetId,
+      globalTimerNs: 0n,
       instructionLimit: 40_000_000_000n,
     });
     const noArgs = new Uint8Array(IDL.encode([], []));
@@ -89,12 +108,30 @@ export async function runAgentOverhead({ iterations }) {
       await probe.get();
     }
     const rows = [
-      ['update', await measure(iterations, () => probe.inc()),
-        await measure(iterations, () => canister.code.instance.execute({ kind: 'update', method: 'inc', arg: noArgs, caller, cyclesAvailable: 0n }, env()))],
-      ['query', await measure(iterations, () => probe.get()),
-        await measure(iterations, () => canister.code.instance.execute({ kind: 'query', method: 'get', arg: noArgs, caller, mode: 'non_replicated' }, env()))],
+      [
+        'update',
+        await measure(iterations, () => probe.inc()),
+        await measure(iterations, () =>
+          canister.code.instance.execute(
+            { kind: 'update', method: 'inc', arg: noArgs, caller, cyclesAvailable: 0n },
+            env(),
+          ),
+        ),
+      ],
+      [
+        'query',
+        await measure(iterations, () => probe.get()),
+        await measure(iterations, () =>
+          canister.code.instance.execute(
+            { kind: 'query', method: 'get', arg: noArgs, caller, mode: 'non_replicated' },
+            env(),
+          ),
+        ),
+      ],
     ];
-    console.log(`\nagent-overhead: ${iterations} calls each, latency in ms (agent over HTTP vs direct execution)`);
+    console.log(
+      `\nagent-overhead: ${iterations} calls each, latency in ms (agent over HTTP vs direct execution)`,
+    );
     console.log('kind     agent p50  agent p99  direct p50  direct p99  ratio p50  ratio p99');
     for (const [kind, viaAgent, direct] of rows) {
       console.log(

@@ -11,9 +11,21 @@ export {
   encodeCbor,
   isCborMap,
 } from './cbor/index.js';
-export type { CborMap, CborTagged, CborValue, DecodeCborOptions, EncodeCborOptions } from './cbor/index.js';
+export type {
+  CborMap,
+  CborTagged,
+  CborValue,
+  DecodeCborOptions,
+  EncodeCborOptions,
+} from './cbor/index.js';
 
-export { decodeLeb128, decodeSleb128, encodeLeb128, encodeSleb128, Leb128ErrorCode } from './leb128.js';
+export {
+  decodeLeb128,
+  decodeSleb128,
+  encodeLeb128,
+  encodeSleb128,
+  Leb128ErrorCode,
+} from './leb128.js';
 export { DomainSeparator, domainSeparated } from './domain-separator.js';
 export { RequestIdErrorCode, hashOfMap, requestIdOf } from './request-id.js';
 export type { RequestId } from './request-id.js';
@@ -32,7 +44,13 @@ export {
   toHashTree,
   witness,
 } from './hash-tree/index.js';
-export type { HashTree, LookupResult, PathLabel, StateTree, WitnessOptions } from './hash-tree/index.js';
+export type {
+  HashTree,
+  LookupResult,
+  PathLabel,
+  StateTree,
+  WitnessOptions,
+} from './hash-tree/index.js';
 
 export {
   CERTIFICATE_MAX_SKEW_NS,
@@ -42,7 +60,12 @@ export {
   stateRootMessage,
   verifyCertificate,
 } from './certificate/index.js';
-export type { BlsVerify, Certificate, CertificateDelegation, VerifyCertificateOptions } from './certificate/index.js';
+export type {
+  BlsVerify,
+  Certificate,
+  CertificateDelegation,
+  VerifyCertificateOptions,
+} from './certificate/index.js';
 
 export {
   ANONYMOUS_PRINCIPAL,
@@ -64,7 +87,11 @@ export {
 } from './public-key/der.js';
 export type { ParsedPublicKey, PublicKeyKind } from './public-key/der.js';
 export { SignatureErrorCode, createSignatureVerifier } from './signature/verifier.js';
-export type { SchemeVerifier, SignatureVerifier, SignatureVerifierOptions } from './signature/verifier.js';
+export type {
+  SchemeVerifier,
+  SignatureVerifier,
+  SignatureVerifierOptions,
+} from './signature/verifier.js';
 export { verifyBlsSignature } from './threshold-bls/bls.js';
 export {
   ThresholdErrorCode,

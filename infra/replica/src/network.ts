@@ -138,7 +138,10 @@ export class LocalNetwork {
    * Resolves with the first certified state in which `requestId` is terminal, or `null` after
    * `timeoutMs` (the v3 call endpoint then answers 202 and the agent polls).
    */
-  async waitForCertifiedTerminal(requestId: Uint8Array, timeoutMs: number): Promise<CertifiedState | null> {
+  async waitForCertifiedTerminal(
+    requestId: Uint8Array,
+    timeoutMs: number,
+  ): Promise<CertifiedState | null> {
     const key = hex(requestId);
     const terminal = (): boolean => {
       const status = this.ingress.get(requestId)?.state.status;
@@ -169,16 +172,27 @@ export class LocalNetwork {
   }
 
   /** Executes a query method without persisting anything (non-replicated mode). */
-  query(params: { canisterId: Uint8Array; method: string; arg: Uint8Array; sender: Uint8Array }): QueryOutcome {
+  query(params: {
+    canisterId: Uint8Array;
+    method: string;
+    arg: Uint8Array;
+    sender: Uint8Array;
+  }): QueryOutcome {
     if (params.canisterId.length === 0) {
       return {
         kind: 'rejected',
-        reject: createReject('IC0407', 'The management canister has no query methods on this network; call it with an update.'),
+        reject: createReject(
+          'IC0407',
+          'The management canister has no query methods on this network; call it with an update.',
+        ),
       };
     }
     const canister = this.canisters.get(params.canisterId);
     if (!canister) {
-      return { kind: 'rejected', reject: rejects.canisterNotFound(principalToText(params.canisterId)) };
+      return {
+        kind: 'rejected',
+        reject: rejects.canisterNotFound(principalToText(params.canisterId)),
+      };
     }
     if (!canister.code) {
       return { kind: 'rejected', reject: rejects.canisterEmpty(canister.idText) };
@@ -186,11 +200,17 @@ export class LocalNetwork {
     if (canister.status !== 'running') {
       return {
         kind: 'rejected',
-        reject: canister.status === 'stopped' ? rejects.canisterStopped(canister.idText) : rejects.canisterStopping(canister.idText),
+        reject:
+          canister.status === 'stopped'
+            ? rejects.canisterStopped(canister.idText)
+            : rejects.canisterStopping(canister.idText),
       };
     }
     if (!canister.code.prepared.methods.query.has(params.method)) {
-      return { kind: 'rejected', reject: rejects.methodNotFound(canister.idText, 'query', params.method) };
+      return {
+        kind: 'rejected',
+        reject: rejects.methodNotFound(canister.idText, 'query', params.method),
+      };
     }
     const certified = this.#certifier.latest;
     const dataCertificate = certified
@@ -216,7 +236,10 @@ export class LocalNetwork {
       case 'trapped':
         return {
           kind: 'rejected',
-          reject: createReject(outcome.icErrorCode, `Error from Canister ${canister.idText}: ${outcome.message}`),
+          reject: createReject(
+            outcome.icErrorCode,
+            `Error from Canister ${canister.idText}: ${outcome.message}`,
+          ),
         };
       case 'no_response':
         return { kind: 'rejected', reject: rejects.didNotReply(canister.idText) };
@@ -298,7 +321,9 @@ export class LocalNetwork {
     try {
       await this.#scheduler.runRound(timeNs);
     } catch (error) {
-      this.#log(`round failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.#log(
+        `round failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     this.#management.completeStops();
     this.ingress.prune(timeNs, FORGET_DONE_AFTER_NS);
@@ -334,7 +359,10 @@ export class LocalNetwork {
       return;
     }
     const delayMs = Number((next - this.#clockNs()) / 1_000_000n);
-    this.#timer = setTimeout(() => this.#requestRound(), Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+    this.#timer = setTimeout(
+      () => this.#requestRound(),
+      Math.max(0, Math.min(delayMs, 2 ** 31 - 1)),
+    );
     this.#timer.unref();
   }
 }

@@ -37,7 +37,10 @@ export interface Replica {
  * const res = await replica.fetch(new Request('http://localhost/api/v2/status'));
  */
 export async function createReplica(options: ReplicaOptions): Promise<Replica> {
-  const keys = createSubnetKeys(options.keys, options.faultyNodes ? { faultyNodes: options.faultyNodes } : {});
+  const keys = createSubnetKeys(
+    options.keys,
+    options.faultyNodes ? { faultyNodes: options.faultyNodes } : {},
+  );
   const network = new LocalNetwork({
     keys,
     ...(options.clockNs ? { clockNs: options.clockNs } : {}),

@@ -1,6 +1,10 @@
 import { CitadelError } from '../errors.js';
 import { PRINCIPAL_MAX_BYTES } from '../principal.js';
-import { ALGORITHM_IDENTIFIERS, RAW_KEY_BYTES, isFixedPrefixKind } from './algorithm-identifiers.js';
+import {
+  ALGORITHM_IDENTIFIERS,
+  RAW_KEY_BYTES,
+  isFixedPrefixKind,
+} from './algorithm-identifiers.js';
 import { DER_MAX_LENGTH, encodeDerLength } from './der-length.js';
 import { KeyErrorCode } from './errors.js';
 import type { PublicKeyKind } from './types.js';

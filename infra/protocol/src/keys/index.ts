@@ -1,5 +1,8 @@
 export { ALGORITHM_IDENTIFIERS } from './algorithm-identifiers.js';
-export { encodeCanisterSignaturePublicKeyDer, encodePublicKeyDer } from './encode-public-key-der.js';
+export {
+  encodeCanisterSignaturePublicKeyDer,
+  encodePublicKeyDer,
+} from './encode-public-key-der.js';
 export { KeyErrorCode } from './errors.js';
 export { parsePublicKeyDer } from './parse-public-key-der.js';
 export type {

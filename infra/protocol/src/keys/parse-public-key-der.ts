@@ -1,7 +1,11 @@
 import { bytesEqual } from '../byte-order.js';
 import { CitadelError } from '../errors.js';
 import { PRINCIPAL_MAX_BYTES } from '../principal.js';
-import { ALGORITHM_IDENTIFIERS, RAW_KEY_BYTES, isFixedPrefixKind } from './algorithm-identifiers.js';
+import {
+  ALGORITHM_IDENTIFIERS,
+  RAW_KEY_BYTES,
+  isFixedPrefixKind,
+} from './algorithm-identifiers.js';
 import { readDerLength } from './der-length.js';
 import { KeyErrorCode } from './errors.js';
 import type { ParsedPublicKey, PublicKeyKind } from './types.js';

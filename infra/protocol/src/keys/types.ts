@@ -3,12 +3,7 @@
  * "Signatures"; digest §3.2).
  */
 export type PublicKeyKind =
-  | 'ed25519'
-  | 'ecdsa-p256'
-  | 'ecdsa-secp256k1'
-  | 'bls12381-g2'
-  | 'webauthn'
-  | 'canister-signature';
+  'ed25519' | 'ecdsa-p256' | 'ecdsa-secp256k1' | 'bls12381-g2' | 'webauthn' | 'canister-signature';
 
 /** Key kinds whose DER form is a fixed prefix followed by fixed-length key bytes. */
 export type FixedPrefixKeyKind = 'ed25519' | 'ecdsa-p256' | 'ecdsa-secp256k1' | 'bls12381-g2';

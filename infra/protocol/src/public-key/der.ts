@@ -9,12 +9,7 @@ export const PublicKeyErrorCode = {
 
 /** Key kinds the IC accepts as request senders or certificate signers (interface spec "Signatures"). */
 export type PublicKeyKind =
-  | 'ed25519'
-  | 'ecdsa-p256'
-  | 'ecdsa-secp256k1'
-  | 'bls12381-g2'
-  | 'webauthn'
-  | 'canister-signature';
+  'ed25519' | 'ecdsa-p256' | 'ecdsa-secp256k1' | 'bls12381-g2' | 'webauthn' | 'canister-signature';
 
 /** A decoded SubjectPublicKeyInfo. `raw` is the key itself (for WebAuthn: the COSE key). */
 export type ParsedPublicKey =
@@ -26,13 +21,22 @@ export type ParsedPublicKey =
       readonly seed: Uint8Array;
     };
 
-const hex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
+const hex = (text: string): Uint8Array =>
+  Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 // Fixed DER prefixes of the fixed-length kinds (ic-protocol.md §3.2).
 const FIXED: readonly { kind: PublicKeyKind; prefix: Uint8Array; rawLength: number }[] = [
   { kind: 'ed25519', prefix: hex('302a300506032b6570032100'), rawLength: 32 },
-  { kind: 'ecdsa-p256', prefix: hex('3059301306072a8648ce3d020106082a8648ce3d030107034200'), rawLength: 65 },
-  { kind: 'ecdsa-secp256k1', prefix: hex('3056301006072a8648ce3d020106052b8104000a034200'), rawLength: 65 },
+  {
+    kind: 'ecdsa-p256',
+    prefix: hex('3059301306072a8648ce3d020106082a8648ce3d030107034200'),
+    rawLength: 65,
+  },
+  {
+    kind: 'ecdsa-secp256k1',
+    prefix: hex('3056301006072a8648ce3d020106052b8104000a034200'),
+    rawLength: 65,
+  },
   {
     kind: 'bls12381-g2',
     prefix: hex('308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100'),
@@ -45,7 +49,11 @@ const WEBAUTHN_OID = hex('2b0601040183b8430101');
 const CANISTER_SIGNATURE_OID = hex('2b0601040183b8430102');
 
 const malformed = (reason: string): CitadelError =>
-  new CitadelError('input', PublicKeyErrorCode.MALFORMED_DER, `Public key is not valid DER: ${reason}.`);
+  new CitadelError(
+    'input',
+    PublicKeyErrorCode.MALFORMED_DER,
+    `Public key is not valid DER: ${reason}.`,
+  );
 
 /** Reads one DER TLV at `offset`; returns the tag, the value bounds and the end. */
 function readTlv(der: Uint8Array, offset: number): { tag: number; start: number; end: number } {
@@ -93,7 +101,10 @@ export function parsePublicKeyDer(der: Uint8Array): ParsedPublicKey {
           `A DER ${kind} public key must be ${prefix.length + rawLength} bytes, got ${der.length}.`,
         );
       }
-      return { kind: kind as Exclude<PublicKeyKind, 'canister-signature'>, raw: der.slice(prefix.length) };
+      return {
+        kind: kind as Exclude<PublicKeyKind, 'canister-signature'>,
+        raw: der.slice(prefix.length),
+      };
     }
   }
   const outer = readTlv(der, 0);
@@ -134,7 +145,11 @@ export function parsePublicKeyDer(der: Uint8Array): ParsedPublicKey {
 }
 
 function derLength(length: number): number[] {
-  return length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
+  return length < 0x80
+    ? [length]
+    : length < 0x100
+      ? [0x81, length]
+      : [0x82, length >> 8, length & 0xff];
 }
 
 function wrapOid(oid: Uint8Array, key: Uint8Array): Uint8Array {
@@ -145,7 +160,10 @@ function wrapOid(oid: Uint8Array, key: Uint8Array): Uint8Array {
 }
 
 /** Encodes a raw key of a fixed-length kind (or a WebAuthn COSE key) as DER. */
-export function encodePublicKeyDer(kind: Exclude<PublicKeyKind, 'canister-signature'>, raw: Uint8Array): Uint8Array {
+export function encodePublicKeyDer(
+  kind: Exclude<PublicKeyKind, 'canister-signature'>,
+  raw: Uint8Array,
+): Uint8Array {
   if (kind === 'webauthn') {
     return wrapOid(WEBAUTHN_OID, raw);
   }
@@ -164,6 +182,12 @@ export function encodePublicKeyDer(kind: Exclude<PublicKeyKind, 'canister-signat
 }
 
 /** Encodes the public key of a canister signature: `len(cid) ‖ cid ‖ seed` under DFINITY's OID. */
-export function encodeCanisterSignaturePublicKeyDer(canisterId: Uint8Array, seed: Uint8Array): Uint8Array {
-  return wrapOid(CANISTER_SIGNATURE_OID, Uint8Array.from([canisterId.length, ...canisterId, ...seed]));
+export function encodeCanisterSignaturePublicKeyDer(
+  canisterId: Uint8Array,
+  seed: Uint8Array,
+): Uint8Array {
+  return wrapOid(
+    CANISTER_SIGNATURE_OID,
+    Uint8Array.from([canisterId.length, ...canisterId, ...seed]),
+  );
 }

@@ -13,7 +13,11 @@ export const SignatureErrorCode = {
 } as const;
 
 /** Checks one signature for one key kind; returns false for a wrong signature, throws for malformed input. */
-export type SchemeVerifier = (key: ParsedPublicKey, message: Uint8Array, signature: Uint8Array) => boolean;
+export type SchemeVerifier = (
+  key: ParsedPublicKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+) => boolean;
 
 /** Verifies request and delegation signatures by the key kind found in the DER public key. */
 export interface SignatureVerifier {
@@ -33,10 +37,15 @@ const verifyEcdsa =
   (curve: typeof p256 | typeof secp256k1): SchemeVerifier =>
   (key, message, signature) =>
     signature.length === 64 &&
-    curve.verify(signature, sha256(message), key.raw, { lowS: false, prehash: false, format: 'compact' });
+    curve.verify(signature, sha256(message), key.raw, {
+      lowS: false,
+      prehash: false,
+      format: 'compact',
+    });
 
 const BUILT_IN: Partial<Record<PublicKeyKind, SchemeVerifier>> = {
-  ed25519: (key, message, signature) => signature.length === 64 && ed25519.verify(signature, message, key.raw),
+  ed25519: (key, message, signature) =>
+    signature.length === 64 && ed25519.verify(signature, message, key.raw),
   'ecdsa-p256': verifyEcdsa(p256),
   'ecdsa-secp256k1': verifyEcdsa(secp256k1),
 };
@@ -77,9 +86,14 @@ export function createSignatureVerifier(options: SignatureVerifierOptions = {}):
         );
       }
       if (!valid) {
-        throw new CitadelError('trust', SignatureErrorCode.INVALID, `The ${key.kind} signature does not verify.`, {
-          kind: key.kind,
-        });
+        throw new CitadelError(
+          'trust',
+          SignatureErrorCode.INVALID,
+          `The ${key.kind} signature does not verify.`,
+          {
+            kind: key.kind,
+          },
+        );
       }
     },
   };

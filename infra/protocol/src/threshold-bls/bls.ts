@@ -5,7 +5,11 @@ import { bls12_381 } from '@noble/curves/bls12-381';
 const { shortSignatures } = bls12_381;
 
 /** True when `signature48` is a valid BLS signature of `message` under `publicKey96`; never throws. */
-export function verifyBlsSignature(publicKey96: Uint8Array, message: Uint8Array, signature48: Uint8Array): boolean {
+export function verifyBlsSignature(
+  publicKey96: Uint8Array,
+  message: Uint8Array,
+  signature48: Uint8Array,
+): boolean {
   try {
     return shortSignatures.verify(signature48, shortSignatures.hash(message), publicKey96);
   } catch {

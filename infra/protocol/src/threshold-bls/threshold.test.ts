@@ -17,7 +17,10 @@ import type { NodeSigner, ThresholdKey } from './threshold.js';
 const message = new TextEncoder().encode('\x0dic-state-root' + 'x'.repeat(32));
 const key = generateThresholdKey({ nodeCount: 4, threshold: 3 });
 const honestNodes = (k: ThresholdKey): NodeSigner[] =>
-  k.shares.map((share) => ({ nodeIndex: share.index, signShare: (m: Uint8Array) => signShare(share, m) }));
+  k.shares.map((share) => ({
+    nodeIndex: share.index,
+    signShare: (m: Uint8Array) => signShare(share, m),
+  }));
 const publicShares = new Map(key.shares.map((s) => [s.index, s.publicShare] as const));
 
 describe('threshold BLS', () => {
@@ -28,17 +31,28 @@ describe('threshold BLS', () => {
     expect(b).toEqual(a);
     expect(a).toHaveLength(48);
     expect(key.publicKey).toHaveLength(96);
-    expect(bls12_381.verifyShortSignature(a, bls12_381.shortSignatures.hash(message), key.publicKey)).toBe(true);
+    expect(
+      bls12_381.verifyShortSignature(a, bls12_381.shortSignatures.hash(message), key.publicKey),
+    ).toBe(true);
   });
 
   it('produces signatures that the agent’s BLS verifier accepts', () => {
-    const signer = createThresholdSigner({ publicKey: key.publicKey, threshold: 3, nodes: honestNodes(key), publicShares });
+    const signer = createThresholdSigner({
+      publicKey: key.publicKey,
+      threshold: 3,
+      nodes: honestNodes(key),
+      publicShares,
+    });
     expect(blsVerify(key.publicKey, signer.sign(message), message)).toBe(true);
   });
 
   it('fails to verify when only two shares are combined as if they were three', () => {
-    const shares = key.shares.slice(0, 2).map((s) => ({ index: s.index, signature: signShare(s, message) }));
-    expect(() => combineShares(shares, 3)).toThrowError(expect.objectContaining({ code: ThresholdErrorCode.NOT_ENOUGH_SHARES }));
+    const shares = key.shares
+      .slice(0, 2)
+      .map((s) => ({ index: s.index, signature: signShare(s, message) }));
+    expect(() => combineShares(shares, 3)).toThrowError(
+      expect.objectContaining({ code: ThresholdErrorCode.NOT_ENOUGH_SHARES }),
+    );
   });
 
   it('verifies each share against its node’s public share', () => {
@@ -49,16 +63,34 @@ describe('threshold BLS', () => {
 
   it('detects a node handing out a wrong share and still signs with the others', () => {
     const nodes = honestNodes(key);
-    nodes[0] = { nodeIndex: 1, signShare: (m) => signShare(key.shares[0]!, Uint8Array.of(...m, 1)) };
-    const signer = createThresholdSigner({ publicKey: key.publicKey, threshold: 3, nodes, publicShares });
+    nodes[0] = {
+      nodeIndex: 1,
+      signShare: (m) => signShare(key.shares[0]!, Uint8Array.of(...m, 1)),
+    };
+    const signer = createThresholdSigner({
+      publicKey: key.publicKey,
+      threshold: 3,
+      nodes,
+      publicShares,
+    });
     expect(blsVerify(key.publicKey, signer.sign(message), message)).toBe(true);
   });
 
   it('fails with not-enough-shares when two of four nodes misbehave', () => {
     const nodes = honestNodes(key).map((node, i) =>
-      i < 2 ? { nodeIndex: node.nodeIndex, signShare: (m: Uint8Array) => node.signShare(Uint8Array.of(...m, 9)) } : node,
+      i < 2
+        ? {
+            nodeIndex: node.nodeIndex,
+            signShare: (m: Uint8Array) => node.signShare(Uint8Array.of(...m, 9)),
+          }
+        : node,
     );
-    const signer = createThresholdSigner({ publicKey: key.publicKey, threshold: 3, nodes, publicShares });
+    const signer = createThresholdSigner({
+      publicKey: key.publicKey,
+      threshold: 3,
+      nodes,
+      publicShares,
+    });
     let error: unknown;
     try {
       signer.sign(message);
@@ -73,7 +105,10 @@ describe('threshold BLS', () => {
     expect(copy.publicKey).toEqual(key.publicKey);
     expect(copy.shares.map((s) => s.secretShare)).toEqual(key.shares.map((s) => s.secretShare));
     const serialized = serializeThresholdKey(key);
-    const tampered = { ...serialized, shares: serialized.shares.map((s, i) => (i === 0 ? { ...s, secretShare: '1' } : s)) };
+    const tampered = {
+      ...serialized,
+      shares: serialized.shares.map((s, i) => (i === 0 ? { ...s, secretShare: '1' } : s)),
+    };
     expect(() => deserializeThresholdKey(tampered)).toThrowError(
       expect.objectContaining({ code: ThresholdErrorCode.INVALID_KEY_MATERIAL }),
     );

@@ -40,7 +40,8 @@ function randomScalar(randomBytes: (length: number) => Uint8Array): bigint {
   }
 }
 
-const defaultRandom = (length: number): Uint8Array => crypto.getRandomValues(new Uint8Array(length));
+const defaultRandom = (length: number): Uint8Array =>
+  crypto.getRandomValues(new Uint8Array(length));
 
 /**
  * Deals a fresh threshold key: a random secret, Shamir-shared with a polynomial of degree
@@ -73,11 +74,17 @@ export function generateThresholdKey(params: {
 
 /** A node's signature share: hash(message) × secretShare in G1, compressed (48 bytes). */
 export function signShare(share: KeyShare, message: Uint8Array): Uint8Array {
-  return shortSignatures.Signature.toBytes(shortSignatures.hash(message).multiply(share.secretShare));
+  return shortSignatures.Signature.toBytes(
+    shortSignatures.hash(message).multiply(share.secretShare),
+  );
 }
 
 /** True when `signature` is `share`'s valid signature share of `message`. */
-export function verifyShare(publicShare: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyShare(
+  publicShare: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   return verifyBlsSignature(publicShare, message, signature);
 }
 
@@ -95,7 +102,10 @@ function lagrangeAtZero(index: number, indexes: readonly number[]): bigint {
 }
 
 /** Combines `threshold` signature shares into the signature of the full key (interpolation at 0 in G1). */
-export function combineShares(shares: readonly { index: number; signature: Uint8Array }[], threshold: number): Uint8Array {
+export function combineShares(
+  shares: readonly { index: number; signature: Uint8Array }[],
+  threshold: number,
+): Uint8Array {
   const chosen = shares.slice(0, threshold);
   if (chosen.length < threshold) {
     throw new CitadelError(
@@ -137,7 +147,10 @@ export function createThresholdSigner(params: {
 }): ThresholdSigner {
   return {
     sign(message) {
-      const shares = params.nodes.map((node) => ({ index: node.nodeIndex, signature: node.signShare(message) }));
+      const shares = params.nodes.map((node) => ({
+        index: node.nodeIndex,
+        signature: node.signShare(message),
+      }));
       const optimistic = tryCombine(shares, params.threshold);
       if (optimistic && verifyBlsSignature(params.publicKey, message, optimistic)) {
         return optimistic;
@@ -159,7 +172,10 @@ export function createThresholdSigner(params: {
   };
 }
 
-function tryCombine(shares: readonly { index: number; signature: Uint8Array }[], threshold: number): Uint8Array | null {
+function tryCombine(
+  shares: readonly { index: number; signature: Uint8Array }[],
+  threshold: number,
+): Uint8Array | null {
   try {
     return combineShares(shares, threshold);
   } catch {
@@ -175,8 +191,10 @@ export interface SerializedThresholdKey {
   readonly shares: readonly { index: number; secretShare: string; publicShare: string }[];
 }
 
-const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
+const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const fromHex = (text: string): Uint8Array =>
+  Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 /** Serialises a threshold key (secret shares included: keep the result private). */
 export function serializeThresholdKey(key: ThresholdKey): SerializedThresholdKey {

@@ -18,7 +18,9 @@ const utf8 = new TextEncoder();
 export function buildSubnetTree(subnet: SubnetIdentity): StateTree {
   const ranges = encodeCbor(subnet.canisterRanges.map(([start, end]) => [start, end]));
   const nodes = stateNode(
-    subnet.nodes.map((node) => [node.nodeId, stateNode([['public_key', node.publicKeyDer]])] as const),
+    subnet.nodes.map(
+      (node) => [node.nodeId, stateNode([['public_key', node.publicKeyDer]])] as const,
+    ),
   );
   return stateNode([
     [

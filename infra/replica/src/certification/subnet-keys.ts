@@ -59,8 +59,12 @@ export function deserializeKeyMaterial(json: unknown): KeyMaterial {
     throw new Error('unsupported key file version');
   }
   return {
-    threshold: deserializeThresholdKey(value.threshold as Parameters<typeof deserializeThresholdKey>[0]),
-    nodeSeeds: value.nodeSeeds.map((hex: unknown) => Uint8Array.from(Buffer.from(String(hex), 'hex'))),
+    threshold: deserializeThresholdKey(
+      value.threshold as Parameters<typeof deserializeThresholdKey>[0],
+    ),
+    nodeSeeds: value.nodeSeeds.map((hex: unknown) =>
+      Uint8Array.from(Buffer.from(String(hex), 'hex')),
+    ),
   };
 }
 
@@ -73,7 +77,10 @@ export interface SubnetKeysOptions {
 }
 
 /** Derives the subnet's identity and signers from key material. */
-export function createSubnetKeys(material: KeyMaterial, options: SubnetKeysOptions = {}): SubnetKeys {
+export function createSubnetKeys(
+  material: KeyMaterial,
+  options: SubnetKeysOptions = {},
+): SubnetKeys {
   const rootKeyDer = encodePublicKeyDer('bls12381-g2', material.threshold.publicKey);
   // Without a delegation the agent takes the subnet id to be the root key's
   // self-authenticating principal (ic-protocol.md pitfall 2).
@@ -84,7 +91,9 @@ export function createSubnetKeys(material: KeyMaterial, options: SubnetKeysOptio
       format: 'der',
       type: 'pkcs8',
     });
-    const publicKeyDer = new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
+    const publicKeyDer = new Uint8Array(
+      createPublicKey(privateKey).export({ format: 'der', type: 'spki' }),
+    );
     return {
       nodeId: selfAuthenticatingPrincipal(publicKeyDer),
       publicKeyDer,
@@ -95,7 +104,9 @@ export function createSubnetKeys(material: KeyMaterial, options: SubnetKeysOptio
   const stateSigner = createThresholdSigner({
     publicKey: material.threshold.publicKey,
     threshold: material.threshold.threshold,
-    publicShares: new Map(material.threshold.shares.map((share) => [share.index, share.publicShare] as const)),
+    publicShares: new Map(
+      material.threshold.shares.map((share) => [share.index, share.publicShare] as const),
+    ),
     nodes: material.threshold.shares.map((share) => ({
       nodeIndex: share.index,
       signShare: (message: Uint8Array) => {

@@ -65,7 +65,9 @@ const ROUTE = /^\/api\/(v2|v3)\/(canister|subnet)\/([^/]+)\/(call|query|read_sta
  * Canister-level failures are 200 CBOR rejects; malformed or unauthorised requests get the
  * IC's HTTP status and a plain-text reason.
  */
-export function createHttpHandler(options: HttpHandlerOptions): (request: Request) => Promise<Response> {
+export function createHttpHandler(
+  options: HttpHandlerOptions,
+): (request: Request) => Promise<Response> {
   const { network } = options;
   const clockNs = options.clockNs ?? (() => BigInt(Date.now()) * 1_000_000n);
   const log = options.log ?? (() => {});
@@ -95,7 +97,13 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     if (!match) {
       throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
     }
-    const [, version, scope, idText, endpoint] = match as unknown as [string, 'v2' | 'v3', string, string, string];
+    const [, version, scope, idText, endpoint] = match as unknown as [
+      string,
+      'v2' | 'v3',
+      string,
+      string,
+      string,
+    ];
     if (request.method !== 'POST') {
       throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, `Use POST for ${url.pathname}.`);
     }
@@ -109,7 +117,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     const envelope = await readCbor(request);
     if (scope === 'subnet') {
       if (!equal(effectiveId, network.keys.subnetId)) {
-        throw new HttpError(404, HttpErrorCode.NOT_FOUND, `Subnet ${principalToText(effectiveId)} is not part of this network.`);
+        throw new HttpError(
+          404,
+          HttpErrorCode.NOT_FOUND,
+          `Subnet ${principalToText(effectiveId)} is not part of this network.`,
+        );
       }
       return readState(envelope, effectiveId, 'subnet');
     }
@@ -123,7 +135,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     }
   }
 
-  function validate(envelope: CborValue, endpoint: 'call' | 'query' | 'read_state', effectiveId: Uint8Array): ValidatedRequest {
+  function validate(
+    envelope: CborValue,
+    endpoint: 'call' | 'query' | 'read_state',
+    effectiveId: Uint8Array,
+  ): ValidatedRequest {
     return validateEnvelope(envelope, {
       endpoint,
       nowNs: clockNs(),
@@ -143,7 +159,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     }
   }
 
-  async function call(envelope: CborValue, effectiveId: Uint8Array, sync: boolean): Promise<Response> {
+  async function call(
+    envelope: CborValue,
+    effectiveId: Uint8Array,
+    sync: boolean,
+  ): Promise<Response> {
     const request = validate(envelope, 'call', effectiveId);
     if (request.content.requestType !== 'call') {
       throw new Error('unreachable: validated call content');
@@ -168,9 +188,15 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     }
     const state = await network.waitForCertifiedTerminal(request.requestId, syncTimeoutMs);
     if (!state) {
-      return text(202, 'The call was accepted but did not finish in time; poll read_state for its status.');
+      return text(
+        202,
+        'The call was accepted but did not finish in time; poll read_state for its status.',
+      );
     }
-    return cbor({ status: 'replied', certificate: network.callCertificate(state, request.requestId) });
+    return cbor({
+      status: 'replied',
+      certificate: network.callCertificate(state, request.requestId),
+    });
   }
 
   async function query(envelope: CborValue, effectiveId: Uint8Array): Promise<Response> {
@@ -194,7 +220,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
     return cbor({ ...body, signatures: [signature] });
   }
 
-  async function readState(envelope: CborValue, effectiveId: Uint8Array, scope: 'canister' | 'subnet'): Promise<Response> {
+  async function readState(
+    envelope: CborValue,
+    effectiveId: Uint8Array,
+    scope: 'canister' | 'subnet',
+  ): Promise<Response> {
     const request = validate(envelope, 'read_state', effectiveId);
     if (request.content.requestType !== 'read_state') {
       throw new Error('unreachable: validated read_state content');
@@ -205,7 +235,11 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
   }
 
   /** Path rules of the IC's read_state handler (ic-protocol.md §1.7, pitfall 22). */
-  function authorizePaths(request: ValidatedRequest, effectiveId: Uint8Array, scope: 'canister' | 'subnet'): LabelPath[] {
+  function authorizePaths(
+    request: ValidatedRequest,
+    effectiveId: Uint8Array,
+    scope: 'canister' | 'subnet',
+  ): LabelPath[] {
     if (request.content.requestType !== 'read_state') {
       return [];
     }
@@ -240,9 +274,14 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
           } else if (leaf === 'metadata' && path.length === 4) {
             const name = new TextDecoder().decode(path[3]);
             const canister = network.canisters.get(id);
-            const isPrivate = canister?.code?.prepared.customSections.has(`icp:private ${name}`) ?? false;
+            const isPrivate =
+              canister?.code?.prepared.customSections.has(`icp:private ${name}`) ?? false;
             if (isPrivate && !canister?.controllers.some((c) => equal(c, request.sender))) {
-              throw new HttpError(403, HttpErrorCode.FORBIDDEN, `Metadata section ${name} of canister ${principalToText(id)} is private to its controllers.`);
+              throw new HttpError(
+                403,
+                HttpErrorCode.FORBIDDEN,
+                `Metadata section ${name} of canister ${principalToText(id)} is private to its controllers.`,
+              );
             }
           } else {
             throw invalidPath();
@@ -252,19 +291,35 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
         case 'request_status': {
           const rid = path[1];
           if (!rid || rid.length !== 32 || path.length > 3) {
-            throw new HttpError(400, HttpErrorCode.INVALID_PATH, 'A request_status path needs a 32-byte request id.');
+            throw new HttpError(
+              400,
+              HttpErrorCode.INVALID_PATH,
+              'A request_status path needs a 32-byte request id.',
+            );
           }
           if (requestId && !equal(requestId, rid)) {
-            throw new HttpError(400, HttpErrorCode.INVALID_PATH, 'All request_status paths of one read_state must name the same request id.');
+            throw new HttpError(
+              400,
+              HttpErrorCode.INVALID_PATH,
+              'All request_status paths of one read_state must name the same request id.',
+            );
           }
           requestId = rid;
           const record = network.ingress.get(rid);
           if (record) {
             if (!equal(record.sender, request.sender)) {
-              throw new HttpError(403, HttpErrorCode.FORBIDDEN, 'The request status was requested by a different sender than the one who submitted the request.');
+              throw new HttpError(
+                403,
+                HttpErrorCode.FORBIDDEN,
+                'The request status was requested by a different sender than the one who submitted the request.',
+              );
             }
             if (request.targets && !request.targets.some((t) => equal(t, record.receiver))) {
-              throw new HttpError(403, HttpErrorCode.FORBIDDEN, `Canister ${principalToText(record.receiver)} is not one of the delegation targets.`);
+              throw new HttpError(
+                403,
+                HttpErrorCode.FORBIDDEN,
+                `Canister ${principalToText(record.receiver)} is not one of the delegation targets.`,
+              );
             }
           }
           break;
@@ -283,21 +338,32 @@ export function createHttpHandler(options: HttpHandlerOptions): (request: Reques
       if (error instanceof HttpError) {
         return text(error.status, error.message);
       }
-      if (error instanceof CitadelError && 'httpStatus' in error && typeof error.httpStatus === 'number') {
+      if (
+        error instanceof CitadelError &&
+        'httpStatus' in error &&
+        typeof error.httpStatus === 'number'
+      ) {
         return text(error.httpStatus, error.message);
       }
-      log(`internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(
+        `internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return text(500, 'Internal error in the local network; see the network log for details.');
     }
   };
 }
 
-const invalidPath = (): HttpError => new HttpError(404, HttpErrorCode.INVALID_PATH, 'Invalid path requested.');
+const invalidPath = (): HttpError =>
+  new HttpError(404, HttpErrorCode.INVALID_PATH, 'Invalid path requested.');
 
 async function readCbor(request: Request): Promise<CborValue> {
   const type = request.headers.get('content-type');
   if (type?.split(';')[0]?.trim() !== 'application/cbor') {
-    throw new HttpError(400, HttpErrorCode.CONTENT_TYPE, 'Unexpected content-type, expected application/cbor.');
+    throw new HttpError(
+      400,
+      HttpErrorCode.CONTENT_TYPE,
+      'Unexpected content-type, expected application/cbor.',
+    );
   }
   const length = Number(request.headers.get('content-length') ?? '0');
   if (length > MAX_REQUEST_BODY_BYTES) {
@@ -311,7 +377,11 @@ async function readCbor(request: Request): Promise<CborValue> {
     return decodeCbor(body);
   } catch (error) {
     if (error instanceof CitadelError) {
-      throw new HttpError(400, HttpErrorCode.MALFORMED_CBOR, `Failed to deserialize cbor request: ${error.message}`);
+      throw new HttpError(
+        400,
+        HttpErrorCode.MALFORMED_CBOR,
+        `Failed to deserialize cbor request: ${error.message}`,
+      );
     }
     throw error;
   }
@@ -328,7 +398,11 @@ function parsePrincipal(text: string): Uint8Array {
   try {
     return principalFromText(text);
   } catch {
-    throw new HttpError(400, HttpErrorCode.INVALID_PRINCIPAL, `'${text}' in the URL is not a valid principal.`);
+    throw new HttpError(
+      400,
+      HttpErrorCode.INVALID_PRINCIPAL,
+      `'${text}' in the URL is not a valid principal.`,
+    );
   }
 }
 

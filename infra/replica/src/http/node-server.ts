@@ -63,7 +63,9 @@ async function respond(
     const request = new Request(url, {
       method: req.method ?? 'GET',
       headers,
-      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+      ...(hasBody
+        ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }
+        : {}),
     });
     const response = await handler(request);
     res.statusCode = response.status;

@@ -17,6 +17,9 @@ export function signQueryResponse(
   requestId: Uint8Array,
   timestampNs: bigint,
 ): CborMap {
-  const message = domainSeparated('ic-response', hashOfMap({ ...body, timestamp: timestampNs, request_id: requestId }));
+  const message = domainSeparated(
+    'ic-response',
+    hashOfMap({ ...body, timestamp: timestampNs, request_id: requestId }),
+  );
   return { timestamp: timestampNs, signature: node.sign(message), identity: node.nodeId };
 }

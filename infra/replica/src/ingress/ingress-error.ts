@@ -21,7 +21,12 @@ export type IngressErrorCode = (typeof IngressErrorCode)[keyof typeof IngressErr
 export class IngressError extends CitadelError {
   readonly httpStatus: 400 | 403;
 
-  constructor(httpStatus: 400 | 403, code: IngressErrorCode, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    httpStatus: 400 | 403,
+    code: IngressErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
     super(httpStatus === 403 ? 'trust' : 'input', code, message, details);
     this.name = 'IngressError';
     this.httpStatus = httpStatus;

@@ -71,7 +71,8 @@ export interface ValidateEnvelopeParams {
   readonly verifier: SignatureVerifier;
 }
 
-const malformed = (message: string): IngressError => new IngressError(400, IngressErrorCode.MALFORMED, `Malformed request: ${message}`);
+const malformed = (message: string): IngressError =>
+  new IngressError(400, IngressErrorCode.MALFORMED, `Malformed request: ${message}`);
 
 function field(map: CborMap, key: string): CborValue {
   return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
@@ -137,14 +138,22 @@ function parseContent(content: CborMap): CallContent | QueryContent | ReadStateC
       throw malformed("field 'paths' must be an array");
     }
     if (paths.length > MAX_READ_STATE_PATHS) {
-      throw new IngressError(400, IngressErrorCode.TOO_MANY_PATHS, `Too many paths requested: ${paths.length}, at most ${MAX_READ_STATE_PATHS} allowed`);
+      throw new IngressError(
+        400,
+        IngressErrorCode.TOO_MANY_PATHS,
+        `Too many paths requested: ${paths.length}, at most ${MAX_READ_STATE_PATHS} allowed`,
+      );
     }
     const parsed = paths.map((path: CborValue) => {
       if (!Array.isArray(path) || !path.every((label: CborValue) => label instanceof Uint8Array)) {
         throw malformed('every path must be an array of byte strings');
       }
       if (path.length > MAX_PATH_LABELS) {
-        throw new IngressError(400, IngressErrorCode.TOO_MANY_PATHS, `Path too deep: ${path.length} labels, at most ${MAX_PATH_LABELS} allowed`);
+        throw new IngressError(
+          400,
+          IngressErrorCode.TOO_MANY_PATHS,
+          `Path too deep: ${path.length} labels, at most ${MAX_PATH_LABELS} allowed`,
+        );
       }
       return path as Uint8Array[];
     });
@@ -184,7 +193,11 @@ function parseDelegations(value: CborValue): Delegation[] {
     throw malformed("field 'sender_delegation' must be an array");
   }
   if (value.length > MAX_DELEGATIONS) {
-    throw new IngressError(400, IngressErrorCode.INVALID_DELEGATION, `Invalid delegation: chain of ${value.length} delegations, at most ${MAX_DELEGATIONS} allowed`);
+    throw new IngressError(
+      400,
+      IngressErrorCode.INVALID_DELEGATION,
+      `Invalid delegation: chain of ${value.length} delegations, at most ${MAX_DELEGATIONS} allowed`,
+    );
   }
   return value.map((signed: CborValue) => {
     if (!isCborMap(signed)) {
@@ -197,11 +210,18 @@ function parseDelegations(value: CborValue): Delegation[] {
     const rawTargets = field(delegation, 'targets');
     let targets: Uint8Array[] | null = null;
     if (rawTargets !== undefined) {
-      if (!Array.isArray(rawTargets) || !rawTargets.every((t: CborValue) => t instanceof Uint8Array)) {
+      if (
+        !Array.isArray(rawTargets) ||
+        !rawTargets.every((t: CborValue) => t instanceof Uint8Array)
+      ) {
         throw malformed('delegation targets must be an array of principals');
       }
       if (rawTargets.length > MAX_DELEGATION_TARGETS) {
-        throw new IngressError(400, IngressErrorCode.INVALID_DELEGATION, `Invalid delegation: ${rawTargets.length} targets, at most ${MAX_DELEGATION_TARGETS} allowed`);
+        throw new IngressError(
+          400,
+          IngressErrorCode.INVALID_DELEGATION,
+          `Invalid delegation: ${rawTargets.length} targets, at most ${MAX_DELEGATION_TARGETS} allowed`,
+        );
       }
       targets = rawTargets as Uint8Array[];
     }
@@ -215,15 +235,25 @@ function parseDelegations(value: CborValue): Delegation[] {
   });
 }
 
-function verify(verifier: SignatureVerifier, key: Uint8Array, message: Uint8Array, signature: Uint8Array, what: string): void {
+function verify(
+  verifier: SignatureVerifier,
+  key: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+): void {
   try {
     verifier.verify(key, message, signature);
   } catch (error) {
     if (error instanceof CitadelError) {
       throw new IngressError(
         400,
-        what === 'request' ? IngressErrorCode.INVALID_SIGNATURE : IngressErrorCode.INVALID_DELEGATION,
-        what === 'request' ? `Invalid signature: ${error.message}` : `Invalid delegation: ${what}: ${error.message}`,
+        what === 'request'
+          ? IngressErrorCode.INVALID_SIGNATURE
+          : IngressErrorCode.INVALID_DELEGATION,
+        what === 'request'
+          ? `Invalid signature: ${error.message}`
+          : `Invalid delegation: ${what}: ${error.message}`,
       );
     }
     throw error;
@@ -235,7 +265,10 @@ function verify(verifier: SignatureVerifier, key: Uint8Array, message: Uint8Arra
  * request type, expiry window, sender ↔ public key, the request signature and the
  * delegation chain. Throws `IngressError` with the IC's status and wording.
  */
-export function validateEnvelope(envelope: CborValue, params: ValidateEnvelopeParams): ValidatedRequest {
+export function validateEnvelope(
+  envelope: CborValue,
+  params: ValidateEnvelopeParams,
+): ValidatedRequest {
   if (!isCborMap(envelope)) {
     throw malformed('the envelope must be a CBOR map');
   }
@@ -262,12 +295,20 @@ export function validateEnvelope(envelope: CborValue, params: ValidateEnvelopePa
   const delegations = parseDelegations(field(envelope, 'sender_delegation'));
   if (anonymous) {
     if (senderPubkey !== undefined || senderSig !== undefined || delegations.length > 0) {
-      throw new IngressError(400, IngressErrorCode.ANONYMOUS_SIGNED, 'Signature is not allowed for the anonymous user.');
+      throw new IngressError(
+        400,
+        IngressErrorCode.ANONYMOUS_SIGNED,
+        'Signature is not allowed for the anonymous user.',
+      );
     }
     return { requestId, sender: content.sender, content, targets: null };
   }
   if (!(senderPubkey instanceof Uint8Array) || !(senderSig instanceof Uint8Array)) {
-    throw new IngressError(400, IngressErrorCode.MISSING_SIGNATURE, `Missing signature from user: ${principalToText(content.sender)}`);
+    throw new IngressError(
+      400,
+      IngressErrorCode.MISSING_SIGNATURE,
+      `Missing signature from user: ${principalToText(content.sender)}`,
+    );
   }
   if (!bytesEqual(selfAuthenticatingPrincipal(senderPubkey), content.sender)) {
     throw new IngressError(
@@ -283,7 +324,11 @@ export function validateEnvelope(envelope: CborValue, params: ValidateEnvelopePa
   for (const [i, delegation] of delegations.entries()) {
     const keyHex = Buffer.from(delegation.pubkey).toString('hex');
     if (seen.has(keyHex)) {
-      throw new IngressError(400, IngressErrorCode.INVALID_DELEGATION, `Invalid delegation: public key of delegation ${i + 1} appears twice in the chain`);
+      throw new IngressError(
+        400,
+        IngressErrorCode.INVALID_DELEGATION,
+        `Invalid delegation: public key of delegation ${i + 1} appears twice in the chain`,
+      );
     }
     seen.add(keyHex);
     if (delegation.expirationNs < params.nowNs) {
@@ -301,16 +346,29 @@ export function validateEnvelope(envelope: CborValue, params: ValidateEnvelopePa
       `signature of delegation ${i + 1}`,
     );
     if (delegation.targets) {
-      targets = targets ? targets.filter((t) => delegation.targets?.some((d) => bytesEqual(d, t))) : delegation.targets;
+      targets = targets
+        ? targets.filter((t) => delegation.targets?.some((d) => bytesEqual(d, t)))
+        : delegation.targets;
     }
     signingKey = delegation.pubkey;
   }
-  verify(params.verifier, signingKey, domainSeparated('ic-request', requestId), senderSig, 'request');
+  verify(
+    params.verifier,
+    signingKey,
+    domainSeparated('ic-request', requestId),
+    senderSig,
+    'request',
+  );
   if (targets && content.requestType !== 'read_state') {
     // Management calls are checked against the effective canister id they act on.
-    const target = content.canisterId.length === 0 ? params.effectiveCanisterId : content.canisterId;
+    const target =
+      content.canisterId.length === 0 ? params.effectiveCanisterId : content.canisterId;
     if (!targets.some((t) => bytesEqual(t, target))) {
-      throw new IngressError(403, IngressErrorCode.NOT_A_DELEGATION_TARGET, `Canister '${principalToText(target)}' is not one of the delegation targets.`);
+      throw new IngressError(
+        403,
+        IngressErrorCode.NOT_A_DELEGATION_TARGET,
+        `Canister '${principalToText(target)}' is not one of the delegation targets.`,
+      );
     }
   }
   return { requestId, sender: content.sender, content, targets };

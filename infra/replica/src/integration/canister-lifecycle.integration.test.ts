@@ -37,7 +37,12 @@ describe('canister lifecycle through the management canister', () => {
     });
     const hashes: { hash: Uint8Array }[] = [];
     for (let offset = 0; offset < wasm.length; offset += 1024 * 1024) {
-      hashes.push(await mgmt.upload_chunk({ canister_id, chunk: wasm.subarray(offset, offset + 1024 * 1024) }));
+      hashes.push(
+        await mgmt.upload_chunk({
+          canister_id,
+          chunk: wasm.subarray(offset, offset + 1024 * 1024),
+        }),
+      );
     }
     await mgmt.install_chunked_code({
       mode: { install: null },

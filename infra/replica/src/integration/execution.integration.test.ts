@@ -7,7 +7,11 @@ import { startTestNetwork } from './harness.js';
 
 const owner = Ed25519KeyIdentity.generate();
 
-async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, attempts = 100): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  attempts = 100,
+): Promise<T> {
   let value = await read();
   for (let i = 0; i < attempts && !accept(value); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -72,7 +76,10 @@ describe('executing Azle canisters', () => {
     const probe = await net.probe(b, owner);
     const before = await probe.timer_fired();
     await probe.schedule(0n);
-    const after = await eventually(() => probe.timer_fired(), (n) => n > before);
+    const after = await eventually(
+      () => probe.timer_fired(),
+      (n) => n > before,
+    );
     expect(after).toBe(before + 1n);
   });
 
@@ -88,7 +95,9 @@ describe('executing Azle canisters', () => {
       rootKey: agent.rootKey as Uint8Array,
       canisterId: a,
     });
-    const value = lookupResultToBuffer(cert.lookup_path(['canister', a.toUint8Array(), 'certified_data']));
+    const value = lookupResultToBuffer(
+      cert.lookup_path(['canister', a.toUint8Array(), 'certified_data']),
+    );
     expect(value).toEqual(data);
   });
 
@@ -103,7 +112,9 @@ describe('executing Azle canisters', () => {
   it('rejects queries to a canister that does not exist', async () => {
     const ghost = Principal.fromText('ryjl3-tyaaa-aaaaa-aaaba-cai');
     const agent = await net.agent(owner);
-    await expect(agent.query(ghost, { methodName: 'get', arg: new Uint8Array() })).resolves.toMatchObject({
+    await expect(
+      agent.query(ghost, { methodName: 'get', arg: new Uint8Array() }),
+    ).resolves.toMatchObject({
       status: 'rejected',
       error_code: 'IC0301',
     });

@@ -93,9 +93,12 @@ export const NO_SETTINGS = {
 };
 
 /** Starts an in-process replica; agents reach it through an injected `fetch`, no port involved. */
-export async function startTestNetwork(options: Partial<ReplicaOptions> = {}): Promise<TestNetwork> {
+export async function startTestNetwork(
+  options: Partial<ReplicaOptions> = {},
+): Promise<TestNetwork> {
   const replica = await createReplica({ keys: generateKeyMaterial(), ...options });
-  const fetchFn = (input: Parameters<typeof fetch>[0], init?: RequestInit) => replica.fetch(new Request(input, init));
+  const fetchFn = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    replica.fetch(new Request(input, init));
   const agent = (identity?: Identity) =>
     HttpAgent.create({
       host: TEST_HOST,
@@ -129,7 +132,9 @@ export async function startTestNetwork(options: Partial<ReplicaOptions> = {}): P
         mode: { install: null },
         canister_id,
         wasm_module: testCanisterWasm('probe', 'wasm.gz'),
-        arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [greeting === undefined ? [] : [greeting]])),
+        arg: new Uint8Array(
+          IDL.encode([IDL.Opt(IDL.Text)], [greeting === undefined ? [] : [greeting]]),
+        ),
         sender_canister_version: [],
       });
       return canister_id;

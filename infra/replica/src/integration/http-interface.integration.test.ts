@@ -21,12 +21,21 @@ describe('the IC HTTP interface', () => {
   afterAll(() => net.close());
 
   const post = (path: string, body: Uint8Array | string, type = 'application/cbor') =>
-    net.replica.fetch(new Request(`${TEST_HOST}${path}`, { method: 'POST', body, headers: { 'content-type': type } }));
+    net.replica.fetch(
+      new Request(`${TEST_HOST}${path}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type },
+      }),
+    );
 
   it('reports the root key and health in /api/v2/status', async () => {
     const response = await net.replica.fetch(new Request(`${TEST_HOST}/api/v2/status`));
     expect(response.status).toBe(200);
-    const status = decodeCbor(new Uint8Array(await response.arrayBuffer())) as Record<string, unknown>;
+    const status = decodeCbor(new Uint8Array(await response.arrayBuffer())) as Record<
+      string,
+      unknown
+    >;
     expect(status['root_key']).toEqual(net.replica.rootKeyDer);
     expect(status['root_key']).toHaveLength(133);
     expect(status['replica_health_status']).toBe('healthy');
@@ -62,7 +71,10 @@ describe('the IC HTTP interface', () => {
     const probe = Actor.createActor<ProbeActor>(probeIdlFactory, { agent, canisterId: canister });
     const before = await probe.get();
     await probe.inc();
-    const replay = await post(`/api/v3/canister/${canister.toText()}/call`, bodies[0] as Uint8Array);
+    const replay = await post(
+      `/api/v3/canister/${canister.toText()}/call`,
+      bodies[0] as Uint8Array,
+    );
     expect(replay.status).toBe(200);
     const body = decodeCbor(new Uint8Array(await replay.arrayBuffer())) as Record<string, unknown>;
     expect(body['status']).toBe('replied');
@@ -84,25 +96,37 @@ describe('the IC HTTP interface', () => {
     });
     const strangerAgent = await net.agent(Ed25519KeyIdentity.generate());
     await expect(
-      strangerAgent.readState(canister, { paths: [[new TextEncoder().encode('request_status'), requestId]] }),
+      strangerAgent.readState(canister, {
+        paths: [[new TextEncoder().encode('request_status'), requestId]],
+      }),
     ).rejects.toThrow(/403|different sender/);
   });
 
   it('rejects malformed CBOR with 400 and keeps serving', async () => {
-    const response = await post(`/api/v2/canister/${canister.toText()}/query`, Uint8Array.of(0xd9, 0xd9, 0xf7, 0xa1, 0x61));
+    const response = await post(
+      `/api/v2/canister/${canister.toText()}/query`,
+      Uint8Array.of(0xd9, 0xd9, 0xf7, 0xa1, 0x61),
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/^Failed to deserialize cbor request/);
     expect(await (await net.probe(canister)).get()).toBeGreaterThanOrEqual(0n);
   });
 
   it('rejects a body that is not CBOR by content type', async () => {
-    const response = await post(`/api/v2/canister/${canister.toText()}/query`, '{}', 'application/json');
+    const response = await post(
+      `/api/v2/canister/${canister.toText()}/query`,
+      '{}',
+      'application/json',
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/application\/cbor/);
   });
 
   it('rejects oversize bodies with 413', async () => {
-    const response = await post(`/api/v2/canister/${canister.toText()}/call`, new Uint8Array(3 * 1024 * 1024));
+    const response = await post(
+      `/api/v2/canister/${canister.toText()}/call`,
+      new Uint8Array(3 * 1024 * 1024),
+    );
     expect(response.status).toBe(413);
   });
 
@@ -128,7 +152,11 @@ describe('the IC HTTP interface', () => {
     const other = await net.deployProbe(owner);
     const agent = await net.agent(owner);
     await expect(
-      agent.call(canister, { methodName: 'inc', arg: new Uint8Array(IDL.encode([], [])), effectiveCanisterId: other }),
+      agent.call(canister, {
+        methodName: 'inc',
+        arg: new Uint8Array(IDL.encode([], [])),
+        effectiveCanisterId: other,
+      }),
     ).rejects.toThrow(/does not match effective canister id/);
   });
 

@@ -1,6 +1,11 @@
 import type { Identity, SignIdentity } from '@dfinity/agent';
 import { AnonymousIdentity } from '@dfinity/agent';
-import { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } from '@dfinity/identity';
+import {
+  DelegationChain,
+  DelegationIdentity,
+  ECDSAKeyIdentity,
+  Ed25519KeyIdentity,
+} from '@dfinity/identity';
 import { Secp256k1KeyIdentity } from '@dfinity/identity-secp256k1';
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +16,14 @@ const owner = Ed25519KeyIdentity.generate();
 
 async function delegated(root: SignIdentity, targets?: Principal[]): Promise<DelegationIdentity> {
   const session = Ed25519KeyIdentity.generate();
-  const chain = await DelegationChain.create(root, session.getPublicKey(), new Date(Date.now() + 15 * 60_000), {
-    ...(targets ? { targets } : {}),
-  });
+  const chain = await DelegationChain.create(
+    root,
+    session.getPublicKey(),
+    new Date(Date.now() + 15 * 60_000),
+    {
+      ...(targets ? { targets } : {}),
+    },
+  );
   return DelegationIdentity.fromDelegation(session, chain);
 }
 
@@ -34,16 +44,28 @@ describe('callers of every identity kind', () => {
     ['ECDSA P-256', () => ECDSAKeyIdentity.generate()],
     ['secp256k1', async () => Secp256k1KeyIdentity.generate()],
     ['a delegation chain', () => delegated(Ed25519KeyIdentity.generate())],
-    ['a two-step delegation chain', async () => {
-      const root = await ECDSAKeyIdentity.generate();
-      const middle = Ed25519KeyIdentity.generate();
-      const first = await DelegationChain.create(root, middle.getPublicKey(), new Date(Date.now() + 600_000));
-      const session = Ed25519KeyIdentity.generate();
-      const second = await DelegationChain.create(middle, session.getPublicKey(), new Date(Date.now() + 600_000), {
-        previous: first,
-      });
-      return DelegationIdentity.fromDelegation(session, second);
-    }],
+    [
+      'a two-step delegation chain',
+      async () => {
+        const root = await ECDSAKeyIdentity.generate();
+        const middle = Ed25519KeyIdentity.generate();
+        const first = await DelegationChain.create(
+          root,
+          middle.getPublicKey(),
+          new Date(Date.now() + 600_000),
+        );
+        const session = Ed25519KeyIdentity.generate();
+        const second = await DelegationChain.create(
+          middle,
+          session.getPublicKey(),
+          new Date(Date.now() + 600_000),
+          {
+            previous: first,
+          },
+        );
+        return DelegationIdentity.fromDelegation(session, second);
+      },
+    ],
   ];
 
   for (const [name, make] of kinds) {

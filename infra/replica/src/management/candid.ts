@@ -138,7 +138,11 @@ export const StoredChunksResult = IDL.Vec(ChunkHash);
  */
 export const managementIdlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
   I.Service({
-    provisional_create_canister_with_cycles: I.Func([ProvisionalCreateArgs], [CanisterIdResult], []),
+    provisional_create_canister_with_cycles: I.Func(
+      [ProvisionalCreateArgs],
+      [CanisterIdResult],
+      [],
+    ),
     provisional_top_up_canister: I.Func([ProvisionalTopUpArgs], [], []),
     install_code: I.Func([InstallCodeArgs], [], []),
     upload_chunk: I.Func([UploadChunkArgs], [ChunkHash], []),

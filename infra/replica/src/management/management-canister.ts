@@ -23,10 +23,14 @@ export const MAX_CHUNK_BYTES = 1024 * 1024;
 export const MAX_STORED_CHUNKS = 100;
 
 const EMPTY_REPLY = IDL.encode([], []);
-const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
+const sha256 = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(bytes).digest());
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-type InstallMode = { install: null } | { reinstall: null } | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean] }] };
+type InstallMode =
+  | { install: null }
+  | { reinstall: null }
+  | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean] }] };
 
 interface CanisterSettingsArg {
   controllers: [] | [Principal[]];
@@ -34,7 +38,8 @@ interface CanisterSettingsArg {
   memory_allocation: [] | [bigint];
   freezing_threshold: [] | [bigint];
   reserved_cycles_limit: [] | [bigint];
-  log_visibility: [] | [{ controllers: null } | { public: null } | { allowed_viewers: Principal[] }];
+  log_visibility:
+    [] | [{ controllers: null } | { public: null } | { allowed_viewers: Principal[] }];
   wasm_memory_limit: [] | [bigint];
   wasm_memory_threshold: [] | [bigint];
   environment_variables: [] | [{ name: string; value: string }[]];
@@ -74,7 +79,9 @@ export class ManagementCanister implements ManagementHandler {
     this.#opts = options;
   }
 
-  async handle(params: Parameters<ManagementHandler['handle']>[0]): ReturnType<ManagementHandler['handle']> {
+  async handle(
+    params: Parameters<ManagementHandler['handle']>[0],
+  ): ReturnType<ManagementHandler['handle']> {
     try {
       return await this.#dispatch(params);
     } catch (error) {
@@ -107,47 +114,86 @@ export class ManagementCanister implements ManagementHandler {
     }
   }
 
-  async #dispatch(params: Parameters<ManagementHandler['handle']>[0]): ReturnType<ManagementHandler['handle']> {
+  async #dispatch(
+    params: Parameters<ManagementHandler['handle']>[0],
+  ): ReturnType<ManagementHandler['handle']> {
     const { method, arg, caller, fromCanister, timeNs } = params;
     const reply = (data: Uint8Array): CallResponse => ({ kind: 'reply', data });
     switch (method) {
       case 'provisional_create_canister_with_cycles': {
-        const [a] = decode<{ amount: [] | [bigint]; settings: [] | [CanisterSettingsArg]; specified_id: [] | [Principal] }>(
-          method,
-          T.ProvisionalCreateArgs,
-          arg,
+        const [a] = decode<{
+          amount: [] | [bigint];
+          settings: [] | [CanisterSettingsArg];
+          specified_id: [] | [Principal];
+        }>(method, T.ProvisionalCreateArgs, arg);
+        const canister = this.#create(
+          caller,
+          a.settings[0],
+          a.amount[0] ?? DEFAULT_PROVISIONAL_CYCLES,
+          timeNs,
+          a.specified_id[0],
         );
-        const canister = this.#create(caller, a.settings[0], a.amount[0] ?? DEFAULT_PROVISIONAL_CYCLES, timeNs, a.specified_id[0]);
         return reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }]));
       }
       case 'create_canister': {
         if (!fromCanister) {
-          fail(createReject('IC0516', 'create_canister can only be called by other canisters; use provisional_create_canister_with_cycles from outside.'));
+          fail(
+            createReject(
+              'IC0516',
+              'create_canister can only be called by other canisters; use provisional_create_canister_with_cycles from outside.',
+            ),
+          );
         }
-        const [a] = decode<{ settings: [] | [CanisterSettingsArg] }>(method, T.CreateCanisterArgs, arg);
+        const [a] = decode<{ settings: [] | [CanisterSettingsArg] }>(
+          method,
+          T.CreateCanisterArgs,
+          arg,
+        );
         const canister = this.#create(caller, a.settings[0], params.cycles, timeNs, undefined);
         return reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }]));
       }
       case 'install_code': {
-        const [a] = decode<{ mode: InstallMode; canister_id: Principal; wasm_module: Uint8Array; arg: Uint8Array }>(
-          method,
-          T.InstallCodeArgs,
-          arg,
-        );
+        const [a] = decode<{
+          mode: InstallMode;
+          canister_id: Principal;
+          wasm_module: Uint8Array;
+          arg: Uint8Array;
+        }>(method, T.InstallCodeArgs, arg);
         const canister = this.#controlled(a.canister_id, caller);
-        await this.#install(canister, a.mode, toBytes(a.wasm_module), toBytes(a.arg), caller, timeNs);
+        await this.#install(
+          canister,
+          a.mode,
+          toBytes(a.wasm_module),
+          toBytes(a.arg),
+          caller,
+          timeNs,
+        );
         return reply(EMPTY_REPLY);
       }
       case 'upload_chunk': {
-        const [a] = decode<{ canister_id: Principal; chunk: Uint8Array }>(method, T.UploadChunkArgs, arg);
+        const [a] = decode<{ canister_id: Principal; chunk: Uint8Array }>(
+          method,
+          T.UploadChunkArgs,
+          arg,
+        );
         const canister = this.#controlled(a.canister_id, caller);
         const chunk = toBytes(a.chunk);
         if (chunk.length > MAX_CHUNK_BYTES) {
-          fail(createReject('IC0408', `Chunk of ${chunk.length} bytes exceeds the maximum of ${MAX_CHUNK_BYTES} bytes.`));
+          fail(
+            createReject(
+              'IC0408',
+              `Chunk of ${chunk.length} bytes exceeds the maximum of ${MAX_CHUNK_BYTES} bytes.`,
+            ),
+          );
         }
         const hash = sha256(chunk);
         if (!canister.chunkStore.has(hex(hash)) && canister.chunkStore.size >= MAX_STORED_CHUNKS) {
-          fail(createReject('IC0402', `Chunk store of canister ${canister.idText} is full (${MAX_STORED_CHUNKS} chunks); call clear_chunk_store first.`));
+          fail(
+            createReject(
+              'IC0402',
+              `Chunk store of canister ${canister.idText} is full (${MAX_STORED_CHUNKS} chunks); call clear_chunk_store first.`,
+            ),
+          );
         }
         canister.chunkStore.set(hex(hash), chunk);
         return reply(IDL.encode([T.ChunkHash], [{ hash }]));
@@ -160,7 +206,9 @@ export class ManagementCanister implements ManagementHandler {
       case 'stored_chunks': {
         const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
         const canister = this.#controlled(a.canister_id, caller);
-        const hashes = [...canister.chunkStore.keys()].map((h) => ({ hash: Uint8Array.from(Buffer.from(h, 'hex')) }));
+        const hashes = [...canister.chunkStore.keys()].map((h) => ({
+          hash: Uint8Array.from(Buffer.from(h, 'hex')),
+        }));
         return reply(IDL.encode([T.StoredChunksResult], [hashes]));
       }
       case 'install_chunked_code': {
@@ -176,11 +224,24 @@ export class ManagementCanister implements ManagementHandler {
         const store = a.store_canister[0] ? this.#controlled(a.store_canister[0], caller) : target;
         const parts = a.chunk_hashes_list.map(({ hash }) => {
           const chunk = store.chunkStore.get(hex(toBytes(hash)));
-          return chunk ?? fail(createReject('IC0408', `Chunk ${hex(toBytes(hash))} is not in the chunk store of canister ${store.idText}.`));
+          return (
+            chunk ??
+            fail(
+              createReject(
+                'IC0408',
+                `Chunk ${hex(toBytes(hash))} is not in the chunk store of canister ${store.idText}.`,
+              ),
+            )
+          );
         });
         const wasm = concat(parts);
         if (hex(sha256(wasm)) !== hex(toBytes(a.wasm_module_hash))) {
-          fail(createReject('IC0408', `The SHA-256 of the assembled module (${hex(sha256(wasm))}) does not match wasm_module_hash (${hex(toBytes(a.wasm_module_hash))}).`));
+          fail(
+            createReject(
+              'IC0408',
+              `The SHA-256 of the assembled module (${hex(sha256(wasm))}) does not match wasm_module_hash (${hex(toBytes(a.wasm_module_hash))}).`,
+            ),
+          );
         }
         await this.#install(target, a.mode, wasm, toBytes(a.arg), caller, timeNs);
         return reply(EMPTY_REPLY);
@@ -193,7 +254,11 @@ export class ManagementCanister implements ManagementHandler {
         return reply(EMPTY_REPLY);
       }
       case 'update_settings': {
-        const [a] = decode<{ canister_id: Principal; settings: CanisterSettingsArg }>(method, T.UpdateSettingsArgs, arg);
+        const [a] = decode<{ canister_id: Principal; settings: CanisterSettingsArg }>(
+          method,
+          T.UpdateSettingsArgs,
+          arg,
+        );
         const canister = this.#controlled(a.canister_id, caller);
         applySettings(canister, a.settings);
         canister.version += 1n;
@@ -235,14 +300,23 @@ export class ManagementCanister implements ManagementHandler {
         const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
         const canister = this.#controlled(a.canister_id, caller);
         if (canister.status !== 'stopped') {
-          fail(createReject('IC0510', `Canister ${canister.idText} must be stopped before it is deleted.`));
+          fail(
+            createReject(
+              'IC0510',
+              `Canister ${canister.idText} must be stopped before it is deleted.`,
+            ),
+          );
         }
         this.#reset(canister);
         this.#opts.canisters.delete(canister.id);
         return reply(EMPTY_REPLY);
       }
       case 'provisional_top_up_canister': {
-        const [a] = decode<{ canister_id: Principal; amount: bigint }>(method, T.ProvisionalTopUpArgs, arg);
+        const [a] = decode<{ canister_id: Principal; amount: bigint }>(
+          method,
+          T.ProvisionalTopUpArgs,
+          arg,
+        );
         const canister = this.#existing(a.canister_id);
         canister.cyclesBalance += a.amount;
         return reply(EMPTY_REPLY);
@@ -332,30 +406,48 @@ export class ManagementCanister implements ManagementHandler {
       }
       throw error;
     }
-    const env = () => this.#opts.env.create(canister, timeNs, { instructionLimit: INSTALL_INSTRUCTION_LIMIT });
+    const env = () =>
+      this.#opts.env.create(canister, timeNs, { instructionLimit: INSTALL_INSTRUCTION_LIMIT });
     const trapped = (result: ExecutionResult): void => {
       if (result.outcome.kind === 'trapped') {
-        fail(createReject(result.outcome.icErrorCode, `Error from Canister ${canister.idText}: ${result.outcome.message}`));
+        fail(
+          createReject(
+            result.outcome.icErrorCode,
+            `Error from Canister ${canister.idText}: ${result.outcome.message}`,
+          ),
+        );
       }
     };
 
     if ('upgrade' in mode) {
       const old = canister.code;
       if (!old) {
-        fail(createReject('IC0537', `Error from Canister ${canister.idText}: Attempted to upgrade a canister that contains no Wasm module.`));
+        fail(
+          createReject(
+            'IC0537',
+            `Error from Canister ${canister.idText}: Attempted to upgrade a canister that contains no Wasm module.`,
+          ),
+        );
         return;
       }
       const skipPreUpgrade = mode.upgrade[0]?.skip_pre_upgrade[0] === true;
+      const previousTimerNs = canister.globalTimerNs;
       // Upgrades are atomic over pre_upgrade + post_upgrade: pre_upgrade runs tentatively and
       // is rolled back if anything after it fails (interface spec "Canister upgrades").
       let tentative = false;
       try {
         if (old.prepared.exports.preUpgrade && !skipPreUpgrade) {
-          const result = old.instance.execute({ kind: 'pre_upgrade', caller }, env(), { tentative: true });
+          const result = old.instance.execute({ kind: 'pre_upgrade', caller }, env(), {
+            tentative: true,
+          });
           tentative = result.outcome.kind !== 'trapped';
           trapped(result);
         }
-        const instance = await createCanisterInstance(prepared, { stableMemory: old.instance.stableMemory() });
+        const instance = await createCanisterInstance(prepared, {
+          stableMemory: old.instance.stableMemory(),
+        });
+        // Installing code deactivates the timer; post_upgrade may arm a new one.
+        canister.globalTimerNs = 0n;
         if (prepared.exports.postUpgrade) {
           const result = instance.execute({ kind: 'post_upgrade', arg, caller }, env());
           trapped(result);
@@ -366,20 +458,31 @@ export class ManagementCanister implements ManagementHandler {
         if (tentative) {
           old.instance.rollback();
         }
+        canister.globalTimerNs = previousTimerNs;
         throw error;
       }
-      canister.globalTimerNs = 0n;
     } else {
       if ('install' in mode && canister.code) {
-        fail(createReject('IC0538', `Canister ${canister.idText} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`));
+        fail(
+          createReject(
+            'IC0538',
+            `Canister ${canister.idText} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
+          ),
+        );
       }
       const instance = await createCanisterInstance(prepared);
-      const previousCertifiedData = canister.certifiedData;
+      const previous = {
+        certifiedData: canister.certifiedData,
+        globalTimerNs: canister.globalTimerNs,
+      };
+      // install and reinstall start from empty certified data and no timer; init may set both.
       canister.certifiedData = new Uint8Array(0);
+      canister.globalTimerNs = 0n;
       if (prepared.exports.init) {
         const result = instance.execute({ kind: 'init', arg, caller }, env());
         if (result.outcome.kind === 'trapped') {
-          canister.certifiedData = previousCertifiedData;
+          canister.certifiedData = previous.certifiedData;
+          canister.globalTimerNs = previous.globalTimerNs;
         }
         trapped(result);
         applyInstallEffects(canister, result);
@@ -388,16 +491,19 @@ export class ManagementCanister implements ManagementHandler {
         this.#opts.onCanisterReset(canister.id);
       }
       canister.code = { prepared, instance, moduleBytes: wasm };
-      canister.globalTimerNs = 0n;
     }
     canister.lastInstallNs = timeNs;
     canister.version += 1n;
   }
 }
 
+/** Keeps what init / post_upgrade set: certified data and a timer armed during installation. */
 function applyInstallEffects(canister: CanisterRecord, result: ExecutionResult): void {
   if (result.effects.certifiedData) {
     canister.certifiedData = result.effects.certifiedData;
+  }
+  if (result.effects.globalTimerNs !== undefined) {
+    canister.globalTimerNs = result.effects.globalTimerNs;
   }
 }
 
@@ -405,7 +511,12 @@ function decode<A>(method: string, type: IDL.Type, arg: Uint8Array): [A] {
   try {
     return IDL.decode([type], arg) as unknown as [A];
   } catch (error) {
-    return fail(rejects.invalidManagementPayload(method, error instanceof Error ? error.message : String(error)));
+    return fail(
+      rejects.invalidManagementPayload(
+        method,
+        error instanceof Error ? error.message : String(error),
+      ),
+    );
   }
 }
 
@@ -413,7 +524,12 @@ function applySettings(canister: CanisterRecord, settings: CanisterSettingsArg):
   const controllers = settings.controllers[0];
   if (controllers) {
     if (controllers.length > MAX_CONTROLLERS) {
-      fail(createReject('IC0408', `A canister can have at most ${MAX_CONTROLLERS} controllers, got ${controllers.length}.`));
+      fail(
+        createReject(
+          'IC0408',
+          `A canister can have at most ${MAX_CONTROLLERS} controllers, got ${controllers.length}.`,
+        ),
+      );
     }
     canister.controllers = controllers.map((p) => p.toUint8Array());
   }
@@ -460,7 +576,9 @@ function statusRecord(canister: CanisterRecord): Record<string, unknown> {
       wasm_binary_size: binary,
       custom_sections_size: 0n,
       canister_history_size: 0n,
-      wasm_chunk_store_size: BigInt([...canister.chunkStore.values()].reduce((n, c) => n + c.length, 0)),
+      wasm_chunk_store_size: BigInt(
+        [...canister.chunkStore.values()].reduce((n, c) => n + c.length, 0),
+      ),
       snapshots_size: 0n,
     },
     cycles: canister.cyclesBalance,

@@ -2,7 +2,11 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CitadelError } from '@citadel/protocol';
 import type { KeyMaterial } from '../certification/subnet-keys.js';
-import { deserializeKeyMaterial, generateKeyMaterial, serializeKeyMaterial } from '../certification/subnet-keys.js';
+import {
+  deserializeKeyMaterial,
+  generateKeyMaterial,
+  serializeKeyMaterial,
+} from '../certification/subnet-keys.js';
 
 /** Stable codes of data-directory failures. */
 export const DataDirErrorCode = {
@@ -16,7 +20,10 @@ const KEY_FILE = 'keys.json';
  * must never change while clients run (ic-protocol.md pitfall 21), so it lives on disk; the
  * file is written to a temporary name and renamed so a crash never leaves half a key.
  */
-export async function loadOrCreateKeys(dataDir: string, options: { clean?: boolean } = {}): Promise<KeyMaterial> {
+export async function loadOrCreateKeys(
+  dataDir: string,
+  options: { clean?: boolean } = {},
+): Promise<KeyMaterial> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, KEY_FILE);
   if (options.clean) {
@@ -45,7 +52,10 @@ export async function loadOrCreateKeys(dataDir: string, options: { clean?: boole
   }
   const material = generateKeyMaterial();
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(serializeKeyMaterial(material), null, 2), { mode: 0o600, flush: true });
+  await writeFile(tmp, JSON.stringify(serializeKeyMaterial(material), null, 2), {
+    mode: 0o600,
+    flush: true,
+  });
   await rename(tmp, path);
   return material;
 }

@@ -10,7 +10,11 @@ export const INSTALL_INSTRUCTION_LIMIT = 300_000_000_000n;
 
 /** Builds the per-execution environment a canister sees through the System API. */
 export interface ExecutionContextFactory {
-  create(canister: CanisterRecord, timeNs: bigint, options?: { instructionLimit?: bigint }): ExecutionEnv;
+  create(
+    canister: CanisterRecord,
+    timeNs: bigint,
+    options?: { instructionLimit?: bigint },
+  ): ExecutionEnv;
 }
 
 /** Parameters fixed for the network's lifetime. */

@@ -1,5 +1,10 @@
 import { principalToText } from '@citadel/protocol';
-import type { CallbackRef, ExecutionEntry, ExecutionResult, OutgoingCall } from '../execution/index.js';
+import type {
+  CallbackRef,
+  ExecutionEntry,
+  ExecutionResult,
+  OutgoingCall,
+} from '../execution/index.js';
 import type { CanisterRecord } from '../state/canister.js';
 import type { CanisterTable } from '../state/canister-table.js';
 import type { IngressHistory } from '../state/ingress-history.js';
@@ -225,7 +230,10 @@ export class Scheduler {
     } else {
       this.#respondToOrigin(
         message.origin,
-        { kind: 'reject', reject: rejects.methodNotFound(canister.idText, 'update', message.method) },
+        {
+          kind: 'reject',
+          reject: rejects.methodNotFound(canister.idText, 'update', message.method),
+        },
         message.cycles,
       );
       return;
@@ -351,14 +359,18 @@ export class Scheduler {
       if (effects.globalTimerNs !== undefined) {
         canister.globalTimerNs = effects.globalTimerNs;
       }
-      canister.cyclesBalance +=
-        effects.cyclesAccepted - effects.cyclesBurned - effects.cyclesSent;
+      canister.cyclesBalance += effects.cyclesAccepted - effects.cyclesBurned - effects.cyclesSent;
       canister.version += 1n;
     }
     return result;
   }
 
-  #openContext(canister: CanisterRecord, origin: CallOrigin, caller: Uint8Array, cycles: bigint): CallContext {
+  #openContext(
+    canister: CanisterRecord,
+    origin: CallOrigin,
+    caller: Uint8Array,
+    cycles: bigint,
+  ): CallContext {
     const context: CallContext = {
       id: this.#nextContextId++,
       canister,
@@ -395,7 +407,10 @@ export class Scheduler {
             ? { kind: 'reply', data: outcome.data }
             : {
                 kind: 'reject',
-                reject: { ...rejects.canisterRejected(outcome.message), code: RejectCode.CANISTER_REJECT },
+                reject: {
+                  ...rejects.canisterRejected(outcome.message),
+                  code: RejectCode.CANISTER_REJECT,
+                },
               };
         // Cycles the callee did not accept go back with the response.
         this.#respondToOrigin(context.origin, response, context.cyclesAvailable);

@@ -35,7 +35,10 @@ export const rejects = {
       `Error from Canister ${id}: Attempted to execute a message, but the canister contains no Wasm module.`,
     ),
   methodNotFound: (id: string, kind: 'update' | 'query', method: string) =>
-    createReject('IC0536', `Error from Canister ${id}: Canister has no ${kind} method '${method}'.`),
+    createReject(
+      'IC0536',
+      `Error from Canister ${id}: Canister has no ${kind} method '${method}'.`,
+    ),
   canisterStopped: (id: string) => createReject('IC0508', `Canister ${id} is stopped.`),
   canisterStopping: (id: string) => createReject('IC0509', `Canister ${id} is stopping.`),
   notController: (id: string, caller: string) =>

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import { IDL } from '@dfinity/candid';
@@ -483,23 +484,24 @@ describe('canister execution', () => {
   });
 });
 
-describe('the real Azle hello canister', () => {
-  const path = process.env.CITADEL_AZLE_HELLO_WASM ?? '/tmp/azt/.azle/hello/hello.wasm';
-  let instance: CanisterInstance | undefined;
+describe('the real Azle probe canister', () => {
+  // Built by `npm run build:canisters`, which `npm test` runs before Vitest.
+  const path = fileURLToPath(new URL('../../test-canisters/dist/probe.wasm.gz', import.meta.url));
+  let instance: CanisterInstance;
 
   beforeAll(async () => {
-    if (existsSync(path)) {
-      instance = await createCanisterInstance(await prepareModule(readFileSync(path)));
+    if (!existsSync(path)) {
+      throw new Error(`${path} is missing: run \`npm run build:canisters\` first.`);
     }
+    instance = await createCanisterInstance(await prepareModule(readFileSync(path)));
   });
 
-  it('installs, counts with inc and reads the count with get', (ctx) => {
-    if (instance === undefined) {
-      ctx.skip(`no Azle wasm at ${path}; set CITADEL_AZLE_HELLO_WASM to run this test`);
-      return;
-    }
+  it('installs, counts with inc and reads the count with get', () => {
     const empty = new Uint8Array(IDL.encode([], []));
-    const init = instance.execute({ kind: 'init', arg: empty, caller: CALLER }, makeEnv());
+    const init = instance.execute(
+      { kind: 'init', arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])), caller: CALLER },
+      makeEnv(),
+    );
     expect(init.outcome.kind).toBe('no_response');
     const inc = instance.execute(update('inc', empty), makeEnv());
     expect(IDL.decode([IDL.Nat], replyOf(inc))).toEqual([1n]);

@@ -99,11 +99,13 @@ export {
   createThresholdSigner,
   deserializeThresholdKey,
   generateThresholdKey,
+  hashMessage,
   serializeThresholdKey,
   signShare,
   verifyShare,
 } from './threshold-bls/threshold.js';
 export type {
+  HashedMessage,
   KeyShare,
   NodeSigner,
   SerializedThresholdKey,

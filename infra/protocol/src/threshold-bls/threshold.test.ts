@@ -12,14 +12,14 @@ import {
   signShare,
   verifyShare,
 } from './threshold.js';
-import type { NodeSigner, ThresholdKey } from './threshold.js';
+import type { HashedMessage, NodeSigner, ThresholdKey } from './threshold.js';
 
 const message = new TextEncoder().encode('\x0dic-state-root' + 'x'.repeat(32));
 const key = generateThresholdKey({ nodeCount: 4, threshold: 3 });
 const honestNodes = (k: ThresholdKey): NodeSigner[] =>
   k.shares.map((share) => ({
     nodeIndex: share.index,
-    signShare: (m: Uint8Array) => signShare(share, m),
+    signShare: (m) => signShare(share, m),
   }));
 const publicShares = new Map(key.shares.map((s) => [s.index, s.publicShare] as const));
 
@@ -65,7 +65,7 @@ describe('threshold BLS', () => {
     const nodes = honestNodes(key);
     nodes[0] = {
       nodeIndex: 1,
-      signShare: (m) => signShare(key.shares[0]!, Uint8Array.of(...m, 1)),
+      signShare: (m) => signShare(key.shares[0]!, Uint8Array.of(...m.message, 1)),
     };
     const signer = createThresholdSigner({
       publicKey: key.publicKey,
@@ -81,7 +81,7 @@ describe('threshold BLS', () => {
       i < 2
         ? {
             nodeIndex: node.nodeIndex,
-            signShare: (m: Uint8Array) => node.signShare(Uint8Array.of(...m, 9)),
+            signShare: (m: HashedMessage) => signShare(key.shares[i]!, Uint8Array.of(...m.message, 9)),
           }
         : node,
     );

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
-import type { ThresholdKey } from '@citadel/protocol';
+import type { HashedMessage, ThresholdKey } from '@citadel/protocol';
 import {
   canisterIdFromIndex,
   createThresholdSigner,
@@ -109,10 +109,8 @@ export function createSubnetKeys(
     ),
     nodes: material.threshold.shares.map((share) => ({
       nodeIndex: share.index,
-      signShare: (message: Uint8Array) => {
-        const signature = signShare(share, message);
-        return faulty.has(share.index) ? signShare(share, Uint8Array.of(...message, 0)) : signature;
-      },
+      signShare: (message: HashedMessage) =>
+        faulty.has(share.index) ? signShare(share, Uint8Array.of(...message.message, 0)) : signShare(share, message),
     })),
   });
   const firstNode = nodes[0];

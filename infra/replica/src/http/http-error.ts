@@ -11,6 +11,7 @@ export const HttpErrorCode = {
   EFFECTIVE_CANISTER_ID_MISMATCH: 'REPLICA_HTTP_EFFECTIVE_ID_MISMATCH',
   INVALID_PATH: 'REPLICA_HTTP_INVALID_PATH',
   FORBIDDEN: 'REPLICA_HTTP_FORBIDDEN',
+  INTERNAL: 'REPLICA_HTTP_INTERNAL',
 } as const;
 export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode];
 

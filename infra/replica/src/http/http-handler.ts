@@ -6,7 +6,7 @@ import {
   principalFromText,
   principalToText,
 } from '@citadel/protocol';
-import { validateEnvelope } from '../ingress/index.js';
+import { IngressError, validateEnvelope } from '../ingress/index.js';
 import type { ValidatedRequest } from '../ingress/index.js';
 import type { SignatureVerifier } from '@citadel/protocol';
 import type { LabelPath } from '../certification/certifier.js';
@@ -46,10 +46,15 @@ const cbor = (value: CborValue, status = 200): Response =>
     headers: { 'content-type': 'application/cbor', ...CORS_HEADERS },
   });
 
-const text = (status: number, message: string): Response =>
+/** Plain-text answer as the IC gives it; refusals also name their stable code in a header. */
+const text = (status: number, message: string, code?: string): Response =>
   new Response(message, {
     status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', ...CORS_HEADERS },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      ...(code ? { 'x-citadel-error-code': code } : {}),
+      ...CORS_HEADERS,
+    },
   });
 
 const rejectFields = (reject: Reject): CborMap => ({
@@ -336,19 +341,20 @@ export function createHttpHandler(
       return await route(request);
     } catch (error) {
       if (error instanceof HttpError) {
-        return text(error.status, error.message);
+        return text(error.status, error.message, error.code);
       }
-      if (
-        error instanceof CitadelError &&
-        'httpStatus' in error &&
-        typeof error.httpStatus === 'number'
-      ) {
-        return text(error.httpStatus, error.message);
+      if (error instanceof IngressError) {
+        return text(error.httpStatus, error.message, error.code);
       }
+      // Anything else is a bug: log it in full, never leak its text to the client.
       log(
         `internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      return text(500, 'Internal error in the local network; see the network log for details.');
+      return text(
+        500,
+        'Internal error in the local network; see the network log for details.',
+        HttpErrorCode.INTERNAL,
+      );
     }
   };
 }

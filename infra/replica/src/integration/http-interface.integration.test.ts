@@ -1,7 +1,13 @@
-import { Actor, HttpAgent, pollForResponse, Certificate } from '@dfinity/agent';
+import {
+  Actor,
+  Certificate,
+  HttpAgent,
+  lookupResultToBuffer,
+  pollForResponse,
+} from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import type { Principal } from '@dfinity/principal';
+import { Principal } from '@dfinity/principal';
 import { decodeCbor, encodeCbor } from '@citadel/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from './harness.js';
@@ -108,6 +114,7 @@ describe('the IC HTTP interface', () => {
       Uint8Array.of(0xd9, 0xd9, 0xf7, 0xa1, 0x61),
     );
     expect(response.status).toBe(400);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_HTTP_MALFORMED_CBOR');
     expect(await response.text()).toMatch(/^Failed to deserialize cbor request/);
     expect(await (await net.probe(canister)).get()).toBeGreaterThanOrEqual(0n);
   });
@@ -145,6 +152,7 @@ describe('the IC HTTP interface', () => {
     });
     const response = await post(`/api/v2/canister/${canister.toText()}/query`, envelope);
     expect(response.status).toBe(400);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_INGRESS_EXPIRY');
     expect(await response.text()).toMatch(/^Invalid request expiry: /);
   });
 
@@ -158,6 +166,52 @@ describe('the IC HTTP interface', () => {
         effectiveCanisterId: other,
       }),
     ).rejects.toThrow(/does not match effective canister id/);
+  });
+
+  it('serves /api/v2/subnet/<id>/read_state with the subnet public key', async () => {
+    const seen: string[] = [];
+    const agent = await HttpAgent.create({
+      host: TEST_HOST,
+      identity: owner,
+      shouldFetchRootKey: true,
+      // Agent 3.4 only reads state at canister endpoints; route its request to the subnet one.
+      fetch: (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        const request = new Request(input, init);
+        const url = request.url.replace('/api/v2/canister/', '/api/v2/subnet/');
+        seen.push(new URL(url).pathname);
+        return net.replica.fetch(new Request(url, request));
+      }) as typeof fetch,
+    });
+    const subnetId = Principal.selfAuthenticating(agent.rootKey as Uint8Array);
+    const label = (text: string) => new TextEncoder().encode(text);
+    const { certificate } = await agent.readState(subnetId, {
+      paths: [[label('subnet'), subnetId.toUint8Array(), label('public_key')]],
+    });
+    expect(seen).toContain(`/api/v2/subnet/${subnetId.toText()}/read_state`);
+    const cert = await Certificate.create({
+      certificate,
+      rootKey: agent.rootKey as Uint8Array,
+      canisterId: canister,
+    });
+    const key = lookupResultToBuffer(
+      cert.lookup_path(['subnet', subnetId.toUint8Array(), 'public_key']),
+    );
+    expect(key).toEqual(agent.rootKey);
+  });
+
+  it('refuses read_state paths outside the IC whitelist with 404', async () => {
+    const agent = await net.agent(owner);
+    await expect(
+      agent.readState(canister, {
+        paths: [
+          [
+            new TextEncoder().encode('canister'),
+            canister.toUint8Array(),
+            new TextEncoder().encode('certified_data'),
+          ],
+        ],
+      }),
+    ).rejects.toThrow(/404|Invalid path/);
   });
 
   it('answers unknown paths with 404', async () => {

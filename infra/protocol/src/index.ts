@@ -80,21 +80,31 @@ export {
 } from './principal.js';
 
 export {
-  PublicKeyErrorCode,
+  KeyErrorCode,
   encodeCanisterSignaturePublicKeyDer,
   encodePublicKeyDer,
   parsePublicKeyDer,
-} from './public-key/der.js';
-export type { ParsedPublicKey, PublicKeyKind } from './public-key/der.js';
-export { SignatureErrorCode, createSignatureVerifier } from './signature/verifier.js';
+} from './keys/index.js';
 export type {
-  SchemeVerifier,
+  CanisterSignaturePublicKey,
+  ParsedPublicKey,
+  PublicKeyKind,
+  WebAuthnPublicKey,
+} from './keys/index.js';
+export {
+  SignatureErrorCode,
+  createSignatureVerifier,
+  verifySignature,
+  verifyWebAuthnSignature,
+} from './signatures/index.js';
+export type {
+  KeySignatureVerifier,
+  SignatureCheck,
   SignatureVerifier,
   SignatureVerifierOptions,
-} from './signature/verifier.js';
-export { verifyBlsSignature } from './threshold-bls/bls.js';
+} from './signatures/index.js';
 export {
-  ThresholdErrorCode,
+  BlsErrorCode,
   combineShares,
   createThresholdSigner,
   deserializeThresholdKey,
@@ -102,13 +112,14 @@ export {
   hashMessage,
   serializeThresholdKey,
   signShare,
+  verifyBlsSignature,
   verifyShare,
-} from './threshold-bls/threshold.js';
+} from './bls/index.js';
 export type {
   HashedMessage,
-  KeyShare,
   NodeSigner,
   SerializedThresholdKey,
   ThresholdKey,
+  ThresholdKeyShare,
   ThresholdSigner,
-} from './threshold-bls/threshold.js';
+} from './bls/index.js';

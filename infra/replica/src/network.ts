@@ -4,6 +4,7 @@ import { Certifier } from './certification/certifier.js';
 import type { SubnetKeys } from './certification/subnet-keys.js';
 import { buildStateTree, buildSubnetTree } from './certification/state-tree.js';
 import { ManagementCanister } from './management/management-canister.js';
+import { captureCheckpoint, writeCheckpoint } from './persistence/checkpoint.js';
 import type { ExecutionContextFactory } from './scheduler/execution-env.js';
 import { QUERY_INSTRUCTION_LIMIT, createExecutionEnvFactory } from './scheduler/execution-env.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -18,6 +19,8 @@ import { createReject, rejects } from './state/reject.js';
 const FORGET_DONE_AFTER_NS = 5n * 60n * 1_000_000_000n;
 /** A certified state older than this is refreshed before it is used for a read_state answer. */
 const MAX_CERTIFIED_AGE_NS = 1_000_000_000n;
+/** Least time between two checkpoints while canisters keep changing. */
+export const CHECKPOINT_INTERVAL_MS = 5_000;
 
 /** Outcome of submitting an update call. */
 export type SubmitOutcome =
@@ -39,6 +42,8 @@ export interface LocalNetworkOptions {
   readonly log?: (line: string) => void;
   /** Initial state, when resuming from a data directory. */
   readonly canisters?: CanisterTable;
+  /** Where checkpoints go; without it the state lives in memory only. */
+  readonly dataDir?: string;
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -64,12 +69,25 @@ export class LocalNetwork {
   #roundRequested = false;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  readonly #dataDir: string | undefined;
+  /** State changed since the last checkpoint was captured. */
+  #dirty = false;
+  #lastCheckpointMs = 0;
+  #checkpointWrite: Promise<void> = Promise.resolve();
 
   constructor(options: LocalNetworkOptions) {
     this.keys = options.keys;
     this.#clockNs = options.clockNs ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.#log = options.log ?? (() => {});
     this.canisters = options.canisters ?? new CanisterTable();
+    this.#dataDir = options.dataDir;
+    for (const canister of this.canisters.values()) {
+      // Call contexts do not survive a restart, so a canister that was stopping has none left.
+      if (canister.status === 'stopping') {
+        canister.status = 'stopped';
+        canister.version += 1n;
+      }
+    }
     this.#env = createExecutionEnvFactory({
       rootKeyDer: options.keys.rootKeyDer,
       subnetId: options.keys.subnetId,
@@ -272,7 +290,7 @@ export class LocalNetwork {
     return this.#certifier.latest;
   }
 
-  /** Waits for the running round (if any) and stops scheduling new ones. */
+  /** Waits for the running round (if any), stops scheduling new ones and writes a last checkpoint. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) {
@@ -282,6 +300,31 @@ export class LocalNetwork {
     while (this.#round) {
       await this.#round;
     }
+    if (this.#dirty) {
+      this.#checkpoint(this.#lastTimeNs);
+    }
+    await this.#checkpointWrite;
+  }
+
+  /**
+   * Captures the canister state (synchronously, between rounds) and writes it in the
+   * background; writes are chained so they land in order.
+   */
+  #checkpoint(timeNs: bigint): void {
+    const dataDir = this.#dataDir;
+    if (!dataDir) {
+      return;
+    }
+    const image = captureCheckpoint({ canisters: this.canisters, timeNs });
+    this.#dirty = false;
+    this.#lastCheckpointMs = Date.now();
+    this.#checkpointWrite = this.#checkpointWrite
+      .then(() => writeCheckpoint(dataDir, image))
+      .catch((error: unknown) => {
+        // The next checkpoint retries with newer state; the network keeps serving meanwhile.
+        this.#dirty = true;
+        this.#log(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
   }
 
   /** Waits until no round is running or requested: the state is quiet and certified. */
@@ -319,8 +362,10 @@ export class LocalNetwork {
     this.#roundRequested = false;
     const timeNs = this.#nextTimeNs();
     try {
-      await this.#scheduler.runRound(timeNs);
+      const executed = await this.#scheduler.runRound(timeNs);
+      this.#dirty ||= executed > 0;
     } catch (error) {
+      this.#dirty = true;
       this.#log(
         `round failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
@@ -335,6 +380,9 @@ export class LocalNetwork {
     });
     this.#certifier.certify(tree, timeNs);
     this.#notifyWaiters();
+    if (this.#dirty && Date.now() - this.#lastCheckpointMs >= CHECKPOINT_INTERVAL_MS) {
+      this.#checkpoint(timeNs);
+    }
     if (this.#scheduler.hasWork) {
       this.#requestRound();
     }

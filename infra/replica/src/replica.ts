@@ -1,10 +1,12 @@
-import { createSignatureVerifier } from '@citadel/protocol';
+import { createSignatureVerifier, verifyWebAuthnSignature } from '@citadel/protocol';
 import type { KeyMaterial } from './certification/subnet-keys.js';
 import { createSubnetKeys } from './certification/subnet-keys.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { serveHandler } from './http/node-server.js';
 import { LocalNetwork } from './network.js';
+import { loadCheckpoint, removeCheckpoints } from './persistence/checkpoint.js';
 import { loadOrCreateKeys } from './persistence/key-store.js';
+import type { CanisterTable } from './state/canister-table.js';
 
 /** Options of `createReplica`. */
 export interface ReplicaOptions {
@@ -18,6 +20,10 @@ export interface ReplicaOptions {
   readonly faultyNodes?: readonly number[];
   /** Receives diagnostic lines (canister debug prints, internal errors). */
   readonly log?: (line: string) => void;
+  /** Directory for checkpoints of canister state; without it state lives in memory only. */
+  readonly dataDir?: string;
+  /** Canisters to start with (restored from a checkpoint). */
+  readonly canisters?: CanisterTable;
 }
 
 /** An in-process replica: a Web-standard `fetch` handler over a local subnet. */
@@ -46,11 +52,13 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     ...(options.clockNs ? { clockNs: options.clockNs } : {}),
     ...(options.maxCanisters !== undefined ? { maxCanisters: options.maxCanisters } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.canisters ? { canisters: options.canisters } : {}),
   });
   await network.start();
   const handler = createHttpHandler({
     network,
-    verifier: createSignatureVerifier(),
+    verifier: createSignatureVerifier({ webauthn: verifyWebAuthnSignature }),
     ...(options.clockNs ? { clockNs: options.clockNs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -64,7 +72,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
 
 /** Options of `startReplica`. */
 export interface StartReplicaOptions {
-  /** Directory holding the network's keys (and, later, its state). */
+  /** Directory holding the network's keys and checkpoints of its canister state. */
   readonly dataDir: string;
   /** @default '127.0.0.1' */
   readonly host?: string;
@@ -89,8 +97,17 @@ export const DEFAULT_PORT = 4943;
 
 /** Loads (or creates) the data directory and serves the replica over HTTP. */
 export async function startReplica(options: StartReplicaOptions): Promise<RunningReplica> {
+  if (options.clean) {
+    await removeCheckpoints(options.dataDir);
+  }
   const keys = await loadOrCreateKeys(options.dataDir, options.clean ? { clean: true } : {});
-  const replica = await createReplica({ keys, ...(options.log ? { log: options.log } : {}) });
+  const canisters = await loadCheckpoint(options.dataDir, options.log ? { log: options.log } : {});
+  const replica = await createReplica({
+    keys,
+    dataDir: options.dataDir,
+    ...(canisters ? { canisters } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   const bound = await serveHandler(replica.fetch, { host, port: options.port ?? DEFAULT_PORT });
   return {

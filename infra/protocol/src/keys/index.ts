@@ -1,4 +1,3 @@
-export { ALGORITHM_IDENTIFIERS } from './algorithm-identifiers.js';
 export {
   encodeCanisterSignaturePublicKeyDer,
   encodePublicKeyDer,

@@ -1,6 +1,5 @@
 import type {
   CanisterSignaturePublicKey,
-  FixedPrefixPublicKey,
   ParsedPublicKey,
   WebAuthnPublicKey,
 } from '../keys/types.js';
@@ -59,6 +58,3 @@ export interface SignatureVerifier {
   /** Whether keys of this kind can be verified at all. */
   supports(kind: ParsedPublicKey['kind']): boolean;
 }
-
-/** Checks a signature over a key kind with a fixed-length raw key. */
-export type BasicSignatureVerifier = KeySignatureVerifier<FixedPrefixPublicKey>;

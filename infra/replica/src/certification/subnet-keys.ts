@@ -110,7 +110,9 @@ export function createSubnetKeys(
     nodes: material.threshold.shares.map((share) => ({
       nodeIndex: share.index,
       signShare: (message: HashedMessage) =>
-        faulty.has(share.index) ? signShare(share, Uint8Array.of(...message.message, 0)) : signShare(share, message),
+        faulty.has(share.index)
+          ? signShare(share, Uint8Array.of(...message.message, 0))
+          : signShare(share, message),
     })),
   });
   const firstNode = nodes[0];

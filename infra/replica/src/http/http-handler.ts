@@ -6,8 +6,8 @@ import {
   principalFromText,
   principalToText,
 } from '@citadel/protocol';
-import { IngressError, validateEnvelope } from '../ingress/index.js';
-import type { ValidatedRequest } from '../ingress/index.js';
+import { IngressError, validateEnvelope } from '../auth/index.js';
+import type { ValidatedRequest } from '../auth/index.js';
 import type { SignatureVerifier } from '@citadel/protocol';
 import type { LabelPath } from '../certification/certifier.js';
 import type { LocalNetwork } from '../network.js';

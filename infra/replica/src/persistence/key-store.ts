@@ -7,11 +7,9 @@ import {
   generateKeyMaterial,
   serializeKeyMaterial,
 } from '../certification/subnet-keys.js';
+import { DataDirErrorCode } from './errors.js';
 
-/** Stable codes of data-directory failures. */
-export const DataDirErrorCode = {
-  UNREADABLE_KEYS: 'REPLICA_DATA_DIR_UNREADABLE_KEYS',
-} as const;
+export { DataDirErrorCode } from './errors.js';
 
 const KEY_FILE = 'keys.json';
 

@@ -132,8 +132,11 @@ export class Scheduler {
     });
   }
 
-  /** Runs one round at `timeNs`: due timers first, then queued messages until quiet or the bound. */
-  async runRound(timeNs: bigint): Promise<void> {
+  /**
+   * Runs one round at `timeNs`: due timers first, then queued messages until quiet or the
+   * bound. Returns how many messages ran, so the host knows whether state may have changed.
+   */
+  async runRound(timeNs: bigint): Promise<number> {
     for (const canister of this.#opts.canisters.values()) {
       if (
         canister.globalTimerNs !== 0n &&
@@ -147,13 +150,15 @@ export class Scheduler {
       }
     }
     const limit = this.#opts.maxMessagesPerRound ?? MAX_MESSAGES_PER_ROUND;
-    for (let executed = 0; executed < limit; executed++) {
+    let executed = 0;
+    for (; executed < limit; executed++) {
       const message = this.#queue.shift();
       if (!message) {
         break;
       }
       await this.#process(message, timeNs);
     }
+    return executed;
   }
 
   /** Earliest armed global timer, so the host can wake up for it. */

@@ -25,6 +25,8 @@ export const G1_BASE: G1Point = bls12_381.G1.Point.BASE;
 export const G2_BASE: G2Point = bls12_381.G2.Point.BASE;
 /** Identity of G1, the start of sums. */
 export const G1_ZERO: G1Point = bls12_381.G1.Point.ZERO;
+/** The identity of G2. */
+export const G2_ZERO: G2Point = bls12_381.G2.Point.ZERO;
 
 /** Hashes a message to G1 with {@link BLS_SIGNATURE_DST}. */
 export function hashToG1(message: Uint8Array): G1Point {

@@ -1,6 +1,14 @@
 import { CitadelError } from '../errors.js';
-import { G1_ZERO, decodeG1, decodeG2, hashToG1, pairingCheck } from './curve.js';
-import type { G1Point } from './curve.js';
+import {
+  CURVE_ORDER,
+  G1_ZERO,
+  G2_ZERO,
+  decodeG1,
+  decodeG2,
+  hashToG1,
+  pairingCheck,
+} from './curve.js';
+import type { G1Point, G2Point } from './curve.js';
 import { BlsErrorCode } from './errors.js';
 import { bytesToScalar, isNonZeroScalar, lagrangeCoefficients } from './scalar.js';
 import type { ThresholdKeyShare } from './threshold-key.js';
@@ -121,14 +129,55 @@ export function combineShares(shares: readonly SignatureShare[], threshold: numb
     }
     return point;
   });
+  return interpolateG1(points, indices, 0n).toBytes(true);
+}
+
+/**
+ * The value at `x` of the polynomial (in the exponent) through `points` at `indices`:
+ * Σ λᵢ(x)·Pᵢ. Lagrange coefficients are public, so variable-time multiplication leaks
+ * nothing; for the small consecutive indices of a subnet they are small integers, and a
+ * coefficient near the group order is applied as the negation of its small complement.
+ */
+export function interpolateG1(
+  points: readonly G1Point[],
+  indices: readonly number[],
+  x: bigint,
+): G1Point {
+  return interpolate(points, indices, x, G1_ZERO);
+}
+
+/** {@link interpolateG1} in G2, for public shares. */
+export function interpolateG2(
+  points: readonly G2Point[],
+  indices: readonly number[],
+  x: bigint,
+): G2Point {
+  return interpolate(points, indices, x, G2_ZERO);
+}
+
+interface GroupPoint<P> {
+  add(other: P): P;
+  subtract(other: P): P;
+  multiplyUnsafe(scalar: bigint): P;
+}
+
+function interpolate<P extends GroupPoint<P>>(
+  points: readonly P[],
+  indices: readonly number[],
+  x: bigint,
+  zero: P,
+): P {
   const coefficients = lagrangeCoefficients(
     indices.map((index) => BigInt(index)),
-    0n,
+    x,
   );
-  // The Lagrange coefficients are public, so variable-time multiplication leaks nothing.
-  const combined = points.reduce(
-    (sum, point, i) => sum.add(point.multiplyUnsafe(coefficients[i] ?? 0n)),
-    G1_ZERO,
-  );
-  return combined.toBytes(true);
+  return points.reduce((sum, point, i) => {
+    const coefficient = coefficients[i] ?? 0n;
+    if (coefficient === 0n) {
+      return sum;
+    }
+    return coefficient > CURVE_ORDER / 2n
+      ? sum.subtract(point.multiplyUnsafe(CURVE_ORDER - coefficient))
+      : sum.add(point.multiplyUnsafe(coefficient));
+  }, zero);
 }

@@ -53,6 +53,15 @@ const verifies = (signature: Uint8Array): boolean =>
   blsVerify(KEY.publicKey, signature, MESSAGE);
 
 describe('createThresholdSigner', () => {
+  for (const index of [1, 2, 3, 4]) {
+    it(`sign rejects an inconsistent share from node ${index} and still signs with the others`, () => {
+      const faulty: number[] = [];
+      const signature = signerOf(nodesOf(KEY, { [index]: 'wrong-message' }), faulty).sign(MESSAGE);
+      expect(verifies(signature)).toBe(true);
+      expect(faulty).toEqual([index]);
+    });
+  }
+
   it('sign produces a signature that noble and the agent verify when all nodes are honest', () => {
     const faulty: number[] = [];
     expect(verifies(signerOf(nodesOf(KEY), faulty).sign(MESSAGE))).toBe(true);

@@ -1,8 +1,8 @@
 import { CitadelError } from '../errors.js';
 import { BLS_SIGNATURE_BYTES, decodeG1, pairingCheck } from './curve.js';
-import type { G2Point } from './curve.js';
+import type { G1Point, G2Point } from './curve.js';
 import { BlsErrorCode } from './errors.js';
-import { combineShares, hashMessage } from './shares.js';
+import { combineShares, hashMessage, interpolateG1, interpolateG2 } from './shares.js';
 import type { HashedMessage, SignatureShare } from './shares.js';
 import { decodePublicKey } from './verify.js';
 
@@ -88,6 +88,30 @@ export function createThresholdSigner(params: ThresholdSignerParams): ThresholdS
     publicShares.set(index, decodePublicKey(bytes, `public share of node ${index}`));
   }
 
+  // Whether the public shares interpolate to the public key: checked once, on first use, so
+  // the pairing-free fast path never combines shares of some other key.
+  let keyCheck: boolean | null = null;
+  const publicSharesFitKey = (): boolean => {
+    if (keyCheck === null) {
+      const basis = nodes.slice(0, threshold).map((node) => publicShares.get(node.nodeIndex));
+      if (nodes.some((node) => !publicShares.has(node.nodeIndex))) {
+        keyCheck = false;
+      } else if (
+        !interpolateG2(basis as G2Point[], indices.slice(0, threshold), 0n).equals(publicKey)
+      ) {
+        throw new CitadelError(
+          'trust',
+          BlsErrorCode.INVALID_KEY_MATERIAL,
+          'The public shares belong to a different key than the threshold public key.',
+          { threshold },
+        );
+      } else {
+        keyCheck = true;
+      }
+    }
+    return keyCheck;
+  };
+
   return {
     sign(message) {
       const hashed = hashMessage(message);
@@ -96,7 +120,7 @@ export function createThresholdSigner(params: ThresholdSignerParams): ThresholdS
         return point !== null && pairingCheck(key, hashed.point, point);
       };
       const faults = new Map<number, string>();
-      const shares = new Map<number, SignatureShare>();
+      const shares = new Map<number, DecodedShare>();
       const collect = (node: NodeSigner): void => {
         const outcome = askNode(node, hashed);
         if (typeof outcome === 'string') {
@@ -107,7 +131,22 @@ export function createThresholdSigner(params: ThresholdSignerParams): ThresholdS
         }
       };
 
+      // Fast path, no pairing: hear every node and check that all shares lie on one
+      // polynomial of degree threshold − 1. With at most n − t faulty nodes (one of four,
+      // the IC's n ≥ 3f + 1) the honest shares fix that polynomial, so consistent shares
+      // are correct shares and any t of them combine into the right signature.
       let next = 0;
+      if (nodes.length > threshold && publicSharesFitKey()) {
+        while (next < nodes.length) {
+          collect(nodes[next++] as NodeSigner);
+        }
+        if (shares.size === nodes.length) {
+          const signature = combineIfConsistent([...shares.values()], threshold);
+          if (signature !== null) {
+            return signature;
+          }
+        }
+      }
       while (shares.size < threshold && next < nodes.length) {
         collect(nodes[next++] as NodeSigner);
       }
@@ -170,22 +209,47 @@ export function createThresholdSigner(params: ThresholdSignerParams): ThresholdS
   };
 }
 
+/**
+ * Combines the first `threshold` shares if every further share equals the polynomial through
+ * them at its index; `null` when some share disagrees.
+ */
+function combineIfConsistent(
+  shares: readonly DecodedShare[],
+  threshold: number,
+): Uint8Array | null {
+  const points = shares.map((share) => share.point);
+  const basis = points.slice(0, threshold);
+  const basisIndices = shares.slice(0, threshold).map((share) => share.index);
+  for (let j = threshold; j < shares.length; j++) {
+    const expected = interpolateG1(basis, basisIndices, BigInt((shares[j] as DecodedShare).index));
+    if (!expected.equals(points[j] as G1Point)) {
+      return null;
+    }
+  }
+  return interpolateG1(basis, basisIndices, 0n).toBytes(true);
+}
+
 /** A node's share, or why it has none. A node that throws is a faulty node, not a crash. */
-function askNode(node: NodeSigner, message: HashedMessage): SignatureShare | string {
+function askNode(node: NodeSigner, message: HashedMessage): DecodedShare | string {
   let signature: Uint8Array;
   try {
     signature = node.signShare(message);
   } catch (error) {
     return `it failed to sign: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (
-    !(signature instanceof Uint8Array) ||
-    signature.length !== BLS_SIGNATURE_BYTES ||
-    decodeG1(signature) === null
-  ) {
+  const point =
+    signature instanceof Uint8Array && signature.length === BLS_SIGNATURE_BYTES
+      ? decodeG1(signature)
+      : null;
+  if (point === null) {
     return `it returned ${signature instanceof Uint8Array ? `${signature.length} bytes that are not a G1 point` : 'no bytes'}`;
   }
-  return { index: node.nodeIndex, signature };
+  return { index: node.nodeIndex, signature, point };
+}
+
+/** A share with its curve point, decoded once when the node answers. */
+interface DecodedShare extends SignatureShare {
+  readonly point: G1Point;
 }
 
 /** Tries t-subsets of the shares (in order) until one combines into a valid signature. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { Actor } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
+import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from './harness.js';
 import { NO_SETTINGS, startTestNetwork, testCanisterWasm } from './harness.js';
@@ -150,6 +152,43 @@ describe('canister lifecycle through the management canister', () => {
     await mgmt.stop_canister({ canister_id: id });
     await mgmt.delete_canister({ canister_id: id });
     await expect(probe.get()).rejects.toThrow(/IC0301/);
+  });
+
+  it('lets a canister create a canister it controls, paid with the cycles it attaches', async () => {
+    const parentId = await net.deployProbe(owner);
+    const parent = await net.probe(parentId, owner);
+    const before = await parent.balance();
+    const child = await parent.create_child(2_000_000_000_000n);
+    expect(await parent.balance()).toBe(before - 2_000_000_000_000n);
+    const record = net.replica.network.canisters.get(child.toUint8Array());
+    expect(record?.controllers.map((c) => Principal.fromUint8Array(c).toText())).toEqual([
+      parentId.toText(),
+    ]);
+    expect(record?.cyclesBalance).toBe(2_000_000_000_000n);
+    await expect(
+      (await net.management(owner)).canister_status({ canister_id: child }),
+    ).rejects.toThrow(/IC0512/);
+  });
+
+  it('refuses create_canister from outside a canister', async () => {
+    const actor = Actor.createActor<{ create_canister(arg: { settings: [] }): Promise<unknown> }>(
+      ({ IDL: I }) =>
+        I.Service({
+          create_canister: I.Func(
+            [I.Record({ settings: I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) })) })],
+            [I.Record({ canister_id: I.Principal })],
+            [],
+          ),
+        }),
+      {
+        agent: await net.agent(owner),
+        canisterId: Principal.managementCanister(),
+        effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
+      },
+    );
+    await expect(actor.create_canister({ settings: [] })).rejects.toThrow(
+      /provisional_create_canister_with_cycles/,
+    );
   });
 
   it('refuses raw_rand from outside a canister', async () => {

@@ -19,6 +19,8 @@ export const probeIdlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
     schedule: I.Func([I.Nat64], [], []),
     timer_fired: I.Func([], [I.Nat], ['query']),
     rand: I.Func([], [I.Vec(I.Nat8)], []),
+    create_child: I.Func([I.Nat], [I.Principal], []),
+    balance: I.Func([], [I.Nat], ['query']),
     stable_size: I.Func([], [I.Nat64], ['query']),
     greeting: I.Func([], [I.Text], ['query']),
     upgrades: I.Func([], [I.Nat], ['query']),
@@ -41,6 +43,8 @@ export interface ProbeActor {
   schedule(delaySeconds: bigint): Promise<void>;
   timer_fired(): Promise<bigint>;
   rand(): Promise<Uint8Array>;
+  create_child(cycles: bigint): Promise<Principal>;
+  balance(): Promise<bigint>;
   stable_size(): Promise<bigint>;
   greeting(): Promise<string>;
   upgrades(): Promise<bigint>;

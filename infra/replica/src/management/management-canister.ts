@@ -150,7 +150,10 @@ export class ManagementCanister implements ManagementHandler {
           arg,
         );
         const canister = this.#create(caller, a.settings[0], params.cycles, timeNs, undefined);
-        return reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }]));
+        return {
+          ...reply(IDL.encode([T.CanisterIdResult], [{ canister_id: toPrincipal(canister.id) }])),
+          consumedCycles: params.cycles,
+        };
       }
       case 'install_code': {
         const [a] = decode<{
@@ -324,7 +327,7 @@ export class ManagementCanister implements ManagementHandler {
       case 'deposit_cycles': {
         const [a] = decode<{ canister_id: Principal }>(method, T.CanisterIdRecord, arg);
         this.#existing(a.canister_id).cyclesBalance += params.cycles;
-        return { kind: 'reply', data: EMPTY_REPLY };
+        return { ...reply(EMPTY_REPLY), consumedCycles: params.cycles };
       }
       case 'raw_rand': {
         if (!fromCanister) {

@@ -73,7 +73,10 @@ export interface ManagementHandler {
     readonly fromCanister: boolean;
     readonly cycles: bigint;
     readonly timeNs: bigint;
-  }): Promise<CallResponse | { readonly kind: 'deferred'; readonly wait: Promise<CallResponse> }>;
+  }): Promise<
+    | (CallResponse & { readonly consumedCycles?: bigint })
+    | { readonly kind: 'deferred'; readonly wait: Promise<CallResponse> }
+  >;
 }
 
 /** Dependencies of the scheduler; all state lives outside so persistence can see it. */
@@ -201,8 +204,10 @@ export class Scheduler {
         });
         return;
       }
-      // Cycles attached to management calls are not consumed locally: refund them.
-      this.#respondToOrigin(message.origin, result, message.cycles);
+      // Whatever the management canister did not keep (e.g. for create_canister or
+      // deposit_cycles) goes back to the caller with the response.
+      const { consumedCycles = 0n, ...response } = result;
+      this.#respondToOrigin(message.origin, response, message.cycles - consumedCycles);
       return;
     }
     const canister = this.#opts.canisters.get(message.callee);

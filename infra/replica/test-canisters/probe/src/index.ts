@@ -12,6 +12,7 @@ import {
   StableBTreeMap,
   StableJson,
   call,
+  canisterCycleBalance,
   certifiedDataSet,
   dataCertificate,
   init,
@@ -163,6 +164,32 @@ export default class {
   @query([], IDL.Nat)
   timer_fired(): bigint {
     return this.timerFired;
+  }
+
+  /**
+   * Creates a canister through the management canister's `create_canister`, paying `cycles`
+   * from this canister's balance; the new canister is controlled by this one.
+   */
+  @update([IDL.Nat], IDL.Principal)
+  async create_child(cycles: bigint): Promise<Principal> {
+    const settings = IDL.Opt(IDL.Record({ controllers: IDL.Opt(IDL.Vec(IDL.Principal)) }));
+    const result = await call<[{ settings: [] }], { canister_id: Principal }>(
+      'aaaaa-aa',
+      'create_canister',
+      {
+        paramIdlTypes: [IDL.Record({ settings })],
+        returnIdlType: IDL.Record({ canister_id: IDL.Principal }),
+        args: [{ settings: [] }],
+        cycles,
+      },
+    );
+    return result.canister_id;
+  }
+
+  /** This canister's cycle balance. */
+  @query([], IDL.Nat)
+  balance(): bigint {
+    return canisterCycleBalance();
   }
 
   /** 32 random bytes from the management canister's `raw_rand`. */

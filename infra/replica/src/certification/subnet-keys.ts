@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import type { HashedMessage, ThresholdKey } from '@citadel/protocol';
 import {
+  CitadelError,
   canisterIdFromIndex,
   createThresholdSigner,
   deserializeThresholdKey,
@@ -11,6 +12,7 @@ import {
   signShare,
 } from '@citadel/protocol';
 import type { QuerySigningNode } from '../http/query-signature.js';
+import { DataDirErrorCode } from '../persistence/errors.js';
 import type { StateSigner } from './certifier.js';
 import type { SubnetIdentity } from './state-tree.js';
 
@@ -55,8 +57,13 @@ export function serializeKeyMaterial(material: KeyMaterial): Record<string, unkn
 /** Inverse of `serializeKeyMaterial`; throws on anything it did not write. */
 export function deserializeKeyMaterial(json: unknown): KeyMaterial {
   const value = json as { version?: unknown; threshold?: unknown; nodeSeeds?: unknown };
-  if (value.version !== 1 || !Array.isArray(value.nodeSeeds)) {
-    throw new Error('unsupported key file version');
+  if (value.version !== 1 || !Array.isArray(value.nodeSeeds) || value.nodeSeeds.length === 0) {
+    throw new CitadelError(
+      'input',
+      DataDirErrorCode.UNREADABLE_KEYS,
+      'The key file has an unsupported version or no node keys.',
+      { version: value.version },
+    );
   }
   return {
     threshold: deserializeThresholdKey(
@@ -117,7 +124,11 @@ export function createSubnetKeys(
   });
   const firstNode = nodes[0];
   if (!firstNode) {
-    throw new Error('key material has no nodes');
+    throw new CitadelError(
+      'input',
+      DataDirErrorCode.UNREADABLE_KEYS,
+      'The key material has no node keys.',
+    );
   }
   return {
     rootKeyDer,

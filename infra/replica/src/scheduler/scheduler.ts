@@ -5,7 +5,7 @@ import type {
   ExecutionResult,
   OutgoingCall,
 } from '../execution/index.js';
-import type { CanisterRecord } from '../state/canister.js';
+import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import type { CanisterTable } from '../state/canister-table.js';
 import type { IngressHistory } from '../state/ingress-history.js';
 import type { Reject } from '../state/reject.js';
@@ -210,16 +210,17 @@ export class Scheduler {
       this.#respondToOrigin(message.origin, response, message.cycles - consumedCycles);
       return;
     }
-    const canister = this.#opts.canisters.get(message.callee);
-    const refusal = this.#refusalFor(canister, message.callee);
-    if (refusal) {
-      this.#respondToOrigin(message.origin, { kind: 'reject', reject: refusal }, message.cycles);
+    const target = this.#runnable(message.callee);
+    if (target.kind === 'refused') {
+      this.#respondToOrigin(
+        message.origin,
+        { kind: 'reject', reject: target.reject },
+        message.cycles,
+      );
       return;
     }
-    if (!canister?.code) {
-      throw new Error('unreachable: a canister without refusal has code');
-    }
-    const { methods } = canister.code.prepared;
+    const { canister, code } = target;
+    const { methods } = code.prepared;
     let entry: ExecutionEntry;
     if (methods.update.has(message.method)) {
       entry = {
@@ -249,7 +250,7 @@ export class Scheduler {
       return;
     }
     const context = this.#openContext(canister, message.origin, message.caller, message.cycles);
-    const result = this.#execute(canister, entry, timeNs);
+    const result = this.#execute(canister, code, entry, timeNs);
     context.cyclesAvailable -= result.effects.cyclesAccepted;
     this.#settle(context, result, timeNs);
   }
@@ -265,7 +266,8 @@ export class Scheduler {
     this.#callbacks.delete(message.callbackId);
     const context = this.#contexts.get(callback.contextId);
     const canister = this.#opts.canisters.get(callback.canisterId);
-    if (!context || !canister?.code) {
+    const code = canister?.code;
+    if (!context || !canister || !code) {
       // The caller was uninstalled or deleted while the call was in flight: the response is dropped.
       return;
     }
@@ -294,11 +296,12 @@ export class Scheduler {
             refundedCycles: message.refund,
             callContext,
           };
-    const result = this.#execute(canister, entry, timeNs);
+    const result = this.#execute(canister, code, entry, timeNs);
     if (result.outcome.kind === 'trapped' && callback.cleanup) {
       // A trapping callback's cleanup runs with its own rollback (interface spec "call_on_cleanup").
       this.#execute(
         canister,
+        code,
         {
           kind: 'cleanup',
           callback: callback.cleanup,
@@ -314,28 +317,35 @@ export class Scheduler {
   }
 
   async #processTimer(canister: CanisterRecord, timeNs: bigint): Promise<void> {
-    if (!canister.code) {
+    const code = canister.code;
+    if (!code) {
       return;
     }
     const context = this.#openContext(canister, { kind: 'system' }, new Uint8Array(0), 0n);
-    const result = this.#execute(canister, { kind: 'global_timer' }, timeNs);
+    const result = this.#execute(canister, code, { kind: 'global_timer' }, timeNs);
     this.#settle(context, result, timeNs);
   }
 
-  #refusalFor(canister: CanisterRecord | undefined, id: Uint8Array): Reject | null {
+  /** The canister with its code if it can take a call now, else the IC's reason why not. */
+  #runnable(
+    id: Uint8Array,
+  ):
+    | { readonly kind: 'runnable'; readonly canister: CanisterRecord; readonly code: InstalledCode }
+    | { readonly kind: 'refused'; readonly reject: Reject } {
+    const canister = this.#opts.canisters.get(id);
     if (!canister) {
-      return rejects.canisterNotFound(principalToText(id));
+      return { kind: 'refused', reject: rejects.canisterNotFound(principalToText(id)) };
     }
     if (canister.status === 'stopped') {
-      return rejects.canisterStopped(canister.idText);
+      return { kind: 'refused', reject: rejects.canisterStopped(canister.idText) };
     }
     if (canister.status === 'stopping') {
-      return rejects.canisterStopping(canister.idText);
+      return { kind: 'refused', reject: rejects.canisterStopping(canister.idText) };
     }
     if (!canister.code) {
-      return rejects.canisterEmpty(canister.idText);
+      return { kind: 'refused', reject: rejects.canisterEmpty(canister.idText) };
     }
-    return null;
+    return { kind: 'runnable', canister, code: canister.code };
   }
 
   /** Checks an ingress call before it is accepted, as the IC does before inducting it. */
@@ -343,23 +353,23 @@ export class Scheduler {
     if (canisterId.length === 0) {
       return null;
     }
-    const canister = this.#opts.canisters.get(canisterId);
-    const refusal = this.#refusalFor(canister, canisterId);
-    if (refusal || !canister?.code) {
-      return refusal;
+    const target = this.#runnable(canisterId);
+    if (target.kind === 'refused') {
+      return target.reject;
     }
-    const { methods } = canister.code.prepared;
+    const { methods } = target.code.prepared;
     if (!methods.update.has(method) && !methods.query.has(method)) {
-      return rejects.methodNotFound(canister.idText, 'update', method);
+      return rejects.methodNotFound(target.canister.idText, 'update', method);
     }
     return null;
   }
 
-  #execute(canister: CanisterRecord, entry: ExecutionEntry, timeNs: bigint): ExecutionResult {
-    const code = canister.code;
-    if (!code) {
-      throw new Error('unreachable: execute on an empty canister');
-    }
+  #execute(
+    canister: CanisterRecord,
+    code: InstalledCode,
+    entry: ExecutionEntry,
+    timeNs: bigint,
+  ): ExecutionResult {
     const result = code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
     if (result.outcome.kind !== 'trapped' && entry.kind !== 'query') {
       const { effects } = result;

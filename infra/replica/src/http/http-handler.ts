@@ -6,8 +6,8 @@ import {
   principalFromText,
   principalToText,
 } from '@citadel/protocol';
-import { IngressError, validateEnvelope } from '../auth/index.js';
-import type { ValidatedRequest } from '../auth/index.js';
+import { IngressError, IngressErrorCode, validateEnvelope } from '../auth/index.js';
+import type { CallContent, QueryContent, ValidatedRequest } from '../auth/index.js';
 import type { SignatureVerifier } from '@citadel/protocol';
 import type { LabelPath } from '../certification/certifier.js';
 import type { LocalNetwork } from '../network.js';
@@ -164,17 +164,32 @@ export function createHttpHandler(
     }
   }
 
+  /** Validates a call or query and checks its canister against the URL's effective id. */
+  function validateCanisterRequest(
+    envelope: CborValue,
+    endpoint: 'call' | 'query',
+    effectiveId: Uint8Array,
+  ): { request: ValidatedRequest; content: CallContent | QueryContent } {
+    const request = validate(envelope, endpoint, effectiveId);
+    const content = request.content;
+    // validate() already refused a request_type that does not match the endpoint.
+    if (content.requestType === 'read_state') {
+      throw new IngressError(
+        'input',
+        IngressErrorCode.WRONG_REQUEST_TYPE,
+        `Malformed request: request_type 'read_state' sent to the ${endpoint} endpoint`,
+      );
+    }
+    checkEffectiveId(content.canisterId, effectiveId);
+    return { request, content };
+  }
+
   async function call(
     envelope: CborValue,
     effectiveId: Uint8Array,
     sync: boolean,
   ): Promise<Response> {
-    const request = validate(envelope, 'call', effectiveId);
-    if (request.content.requestType !== 'call') {
-      throw new Error('unreachable: validated call content');
-    }
-    const content = request.content;
-    checkEffectiveId(content.canisterId, effectiveId);
+    const { request, content } = validateCanisterRequest(envelope, 'call', effectiveId);
     const outcome = network.submitCall({
       requestId: request.requestId,
       sender: request.sender,
@@ -205,12 +220,7 @@ export function createHttpHandler(
   }
 
   async function query(envelope: CborValue, effectiveId: Uint8Array): Promise<Response> {
-    const request = validate(envelope, 'query', effectiveId);
-    if (request.content.requestType !== 'query') {
-      throw new Error('unreachable: validated query content');
-    }
-    const content = request.content;
-    checkEffectiveId(content.canisterId, effectiveId);
+    const { request, content } = validateCanisterRequest(envelope, 'query', effectiveId);
     const outcome = network.query({
       canisterId: content.canisterId,
       method: content.methodName,

@@ -4,7 +4,9 @@ import { Certifier } from './certification/certifier.js';
 import type { SubnetKeys } from './certification/subnet-keys.js';
 import { buildStateTree, buildSubnetTree } from './certification/state-tree.js';
 import { ManagementCanister } from './management/management-canister.js';
+import { RandomTape } from './management/random-tape.js';
 import { captureCheckpoint, writeCheckpoint } from './persistence/checkpoint.js';
+import type { LoggedIngress, RoundLog, RoundRecord } from './persistence/round-log.js';
 import type { ExecutionContextFactory } from './scheduler/execution-env.js';
 import { QUERY_INSTRUCTION_LIMIT, createExecutionEnvFactory } from './scheduler/execution-env.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -44,7 +46,18 @@ export interface LocalNetworkOptions {
   readonly canisters?: CanisterTable;
   /** Where checkpoints go; without it the state lives in memory only. */
   readonly dataDir?: string;
+  /** Write-ahead log of round inputs; every executed round is appended before it runs. */
+  readonly roundLog?: RoundLog;
+  /** Last executed round of the initial state (a checkpoint's height). @default 0n */
+  readonly height?: bigint;
+  /** Time of the initial state, so round times stay monotonic across restarts. */
+  readonly timeNs?: bigint;
+  /** Ingress history of the initial state. */
+  readonly ingress?: readonly IngressRecord[];
 }
+
+/** How long to wait before retrying a round whose log append failed. */
+const LOG_RETRY_MS = 1_000;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
@@ -64,7 +77,17 @@ export class LocalNetwork {
   readonly #clockNs: () => bigint;
   readonly #log: (line: string) => void;
   readonly #waiters = new Map<string, (() => void)[]>();
+  readonly #randomTape: RandomTape;
+  readonly #roundLog: RoundLog | undefined;
+  /** Accepted ingress messages waiting for the next round, which logs and then inducts them. */
+  #pending: LoggedIngress[] = [];
+  /** Last executed round; only rounds that execute something are counted (and logged). */
+  #height: bigint;
+  /** Height of the newest checkpoint on disk: the log before it is needed only as fallback. */
+  #committedHeight: bigint;
   #lastTimeNs = 0n;
+  /** While the round log refuses appends, rounds with work wait until this time. */
+  #logRetryAtMs = 0;
   #round: Promise<void> | null = null;
   #roundRequested = false;
   #timer: NodeJS.Timeout | null = null;
@@ -81,6 +104,14 @@ export class LocalNetwork {
     this.#log = options.log ?? (() => {});
     this.canisters = options.canisters ?? new CanisterTable();
     this.#dataDir = options.dataDir;
+    this.#roundLog = options.roundLog;
+    this.#height = options.height ?? 0n;
+    this.#committedHeight = this.#height;
+    this.#lastTimeNs = options.timeNs ?? 0n;
+    for (const record of options.ingress ?? []) {
+      this.ingress.add(record);
+    }
+    this.#randomTape = new RandomTape(options.keys.randomSeed);
     for (const canister of this.canisters.values()) {
       // Call contexts do not survive a restart, so a canister that was stopping has none left.
       if (canister.status === 'stopping') {
@@ -97,6 +128,7 @@ export class LocalNetwork {
       canisters: this.canisters,
       env: this.#env,
       onCanisterReset: (id) => this.#scheduler.forgetCanister(id),
+      randomTape: this.#randomTape,
       ...(options.maxCanisters !== undefined ? { maxCanisters: options.maxCanisters } : {}),
     });
     this.#scheduler = new Scheduler({
@@ -147,9 +179,67 @@ export class LocalNetwork {
       updatedAtNs: this.#lastTimeNs,
     };
     this.ingress.add(record);
-    this.#scheduler.submitIngress(params);
+    this.#pending.push({
+      requestId: params.requestId,
+      sender: params.sender,
+      canisterId: params.canisterId,
+      method: params.method,
+      arg: params.arg,
+      expiryNs: params.expiryNs,
+    });
     this.#requestRound();
     return { kind: 'accepted' };
+  }
+
+  /** Last executed round. */
+  get height(): bigint {
+    return this.#height;
+  }
+
+  /**
+   * Re-executes logged rounds on the state of the checkpoint they follow (before `start`).
+   * Execution is deterministic given the rounds' times and ingress, so this rebuilds the
+   * state the network had when it stopped, answers included.
+   */
+  async replay(records: readonly RoundRecord[]): Promise<void> {
+    for (const record of records) {
+      if (record.height <= this.#height) {
+        continue;
+      }
+      if (record.timeNs > this.#lastTimeNs) {
+        this.#lastTimeNs = record.timeNs;
+      }
+      for (const message of record.ingress) {
+        this.ingress.add({
+          requestId: message.requestId,
+          sender: message.sender,
+          receiver: message.canisterId,
+          expiryNs: message.expiryNs,
+          state: { status: 'received' },
+          updatedAtNs: record.timeNs,
+        });
+      }
+      await this.#executeRound(record);
+      this.#dirty = true;
+      // Live rounds start from setImmediate, after the previous round's promise callbacks
+      // (deferred stop_canister answers) ran; a replayed round must see the same queue.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Runs one round's messages; the same code path for live and replayed rounds. */
+  async #executeRound(record: RoundRecord): Promise<number> {
+    this.#height = record.height;
+    this.#randomTape.beginRound(record.height);
+    for (const message of record.ingress) {
+      this.#scheduler.submitIngress(message);
+    }
+    try {
+      return await this.#scheduler.runRound(record.timeNs);
+    } finally {
+      this.#management.completeStops();
+      this.ingress.prune(record.timeNs, FORGET_DONE_AFTER_NS);
+    }
   }
 
   /**
@@ -300,10 +390,18 @@ export class LocalNetwork {
     while (this.#round) {
       await this.#round;
     }
-    if (this.#dirty) {
+    if (this.#dirty && this.#quiescent) {
       this.#checkpoint(this.#lastTimeNs);
     }
     await this.#checkpointWrite;
+    await this.#roundLog?.close();
+  }
+
+  /** Nothing in flight that a checkpoint could not hold (the round log covers the rest). */
+  get #quiescent(): boolean {
+    return (
+      this.#scheduler.isQuiescent && !this.#management.hasPendingStops && this.#pending.length === 0
+    );
   }
 
   /**
@@ -315,11 +413,24 @@ export class LocalNetwork {
     if (!dataDir) {
       return;
     }
-    const image = captureCheckpoint({ canisters: this.canisters, timeNs });
+    const image = captureCheckpoint({
+      canisters: this.canisters,
+      timeNs,
+      height: this.#height,
+      ingress: this.ingress.values(),
+    });
     this.#dirty = false;
     this.#lastCheckpointMs = Date.now();
+    const log = this.#roundLog;
+    log?.rotate(image.height + 1n);
     this.#checkpointWrite = this.#checkpointWrite
       .then(() => writeCheckpoint(dataDir, image))
+      .then(async () => {
+        // The checkpoint before this one stays as a fallback, and so does the log after it.
+        const fallback = this.#committedHeight;
+        this.#committedHeight = image.height;
+        await log?.prune(fallback);
+      })
       .catch((error: unknown) => {
         // The next checkpoint retries with newer state; the network keeps serving meanwhile.
         this.#dirty = true;
@@ -361,17 +472,31 @@ export class LocalNetwork {
   async #runRound(): Promise<void> {
     this.#roundRequested = false;
     const timeNs = this.#nextTimeNs();
-    try {
-      const executed = await this.#scheduler.runRound(timeNs);
-      this.#dirty ||= executed > 0;
-    } catch (error) {
-      this.#dirty = true;
-      this.#log(
-        `round failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+    const ingress = this.#pending.splice(0);
+    const due =
+      ingress.length > 0 || this.#scheduler.hasWork || this.#scheduler.hasDueTimer(timeNs);
+    // A round with nothing to execute changes no canister state, so it is neither logged nor
+    // counted; it only ages the ingress history and certifies a fresh time. While the log is
+    // failing, due work waits for the retry.
+    if (due && Date.now() < this.#logRetryAtMs) {
+      this.#pending.unshift(...ingress);
+    } else if (due) {
+      const record: RoundRecord = { height: this.#height + 1n, timeNs, ingress };
+      if (await this.#logged(record)) {
+        try {
+          const executed = await this.#executeRound(record);
+          this.#dirty ||= executed > 0;
+        } catch (error) {
+          this.#dirty = true;
+          this.#log(
+            `round failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          );
+        }
+      }
+    } else {
+      this.#management.completeStops();
+      this.ingress.prune(timeNs, FORGET_DONE_AFTER_NS);
     }
-    this.#management.completeStops();
-    this.ingress.prune(timeNs, FORGET_DONE_AFTER_NS);
     const tree = buildStateTree({
       timeNs,
       ingress: this.ingress,
@@ -380,13 +505,40 @@ export class LocalNetwork {
     });
     this.#certifier.certify(tree, timeNs);
     this.#notifyWaiters();
-    if (this.#dirty && Date.now() - this.#lastCheckpointMs >= CHECKPOINT_INTERVAL_MS) {
+    if (
+      this.#dirty &&
+      this.#quiescent &&
+      Date.now() - this.#lastCheckpointMs >= CHECKPOINT_INTERVAL_MS
+    ) {
       this.#checkpoint(timeNs);
     }
-    if (this.#scheduler.hasWork) {
+    if (this.#scheduler.hasWork && Date.now() >= this.#logRetryAtMs) {
       this.#requestRound();
     }
     this.#armTimer();
+  }
+
+  /**
+   * Makes the round's inputs durable before it runs. When the disk refuses, the round does not
+   * run: its messages go back to the front of the queue and a retry is scheduled, so nothing
+   * is answered that a crash could lose.
+   */
+  async #logged(record: RoundRecord): Promise<boolean> {
+    if (!this.#roundLog) {
+      return true;
+    }
+    try {
+      await this.#roundLog.append(record);
+      return true;
+    } catch (error) {
+      this.#pending.unshift(...record.ingress);
+      this.#logRetryAtMs = Date.now() + LOG_RETRY_MS;
+      this.#log(
+        `round ${record.height} postponed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      setTimeout(() => this.#requestRound(), LOG_RETRY_MS).unref();
+      return false;
+    }
   }
 
   #notifyWaiters(): void {

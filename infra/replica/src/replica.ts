@@ -4,7 +4,15 @@ import { createSubnetKeys } from './certification/subnet-keys.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { serveHandler } from './http/node-server.js';
 import { LocalNetwork } from './network.js';
-import { loadCheckpoint, removeCheckpoints } from './persistence/checkpoint.js';
+import { loadCheckpointState, removeCheckpoints } from './persistence/checkpoint.js';
+import type { RoundRecord } from './persistence/round-log.js';
+import {
+  RoundLog,
+  quarantineRoundLog,
+  readRoundLog,
+  removeRoundLog,
+} from './persistence/round-log.js';
+import type { IngressRecord } from './state/ingress-history.js';
 import { loadOrCreateKeys } from './persistence/key-store.js';
 import type { CanisterTable } from './state/canister-table.js';
 
@@ -24,6 +32,16 @@ export interface ReplicaOptions {
   readonly dataDir?: string;
   /** Canisters to start with (restored from a checkpoint). */
   readonly canisters?: CanisterTable;
+  /** The rest of a checkpoint: its height, time and ingress history. */
+  readonly resume?: {
+    readonly height: bigint;
+    readonly timeNs: bigint;
+    readonly ingress: readonly IngressRecord[];
+  };
+  /** Rounds logged after the checkpoint, re-executed before the replica serves. */
+  readonly replay?: readonly RoundRecord[];
+  /** Where executed rounds are logged before they run. */
+  readonly roundLog?: RoundLog;
 }
 
 /** An in-process replica: a Web-standard `fetch` handler over a local subnet. */
@@ -54,7 +72,10 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     ...(options.log ? { log: options.log } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.canisters ? { canisters: options.canisters } : {}),
+    ...(options.roundLog ? { roundLog: options.roundLog } : {}),
+    ...(options.resume ?? {}),
   });
+  await network.replay(options.replay ?? []);
   await network.start();
   const handler = createHttpHandler({
     network,
@@ -97,17 +118,42 @@ export const DEFAULT_PORT = 4943;
 
 /** Loads (or creates) the data directory and serves the replica over HTTP. */
 export async function startReplica(options: StartReplicaOptions): Promise<RunningReplica> {
+  const log = options.log ?? (() => {});
   if (options.clean) {
     await removeCheckpoints(options.dataDir);
+    await removeRoundLog(options.dataDir);
   }
   const keys = await loadOrCreateKeys(options.dataDir, options.clean ? { clean: true } : {});
-  const canisters = await loadCheckpoint(options.dataDir, options.log ? { log: options.log } : {});
+  const checkpoint = await loadCheckpointState(options.dataDir, { log });
+  const height = checkpoint?.height ?? 0n;
+  const logged = await readRoundLog(options.dataDir, height, log);
+  let records = logged.records;
+  if (!logged.continuous) {
+    const moved = await quarantineRoundLog(options.dataDir);
+    log(
+      `The round log does not reach back to the checkpoint of round ${height}; changes after it are lost. The log was moved to ${moved}.`,
+    );
+    records = [];
+  }
+  const roundLog = await RoundLog.open(options.dataDir, (records.at(-1)?.height ?? height) + 1n);
   const replica = await createReplica({
     keys,
     dataDir: options.dataDir,
-    ...(canisters ? { canisters } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    roundLog,
+    replay: records,
+    ...(checkpoint
+      ? {
+          canisters: checkpoint.canisters,
+          resume: { height, timeNs: checkpoint.timeNs, ingress: checkpoint.ingress },
+        }
+      : {}),
+    log,
   });
+  // Ids a lost stretch of history may have handed out are never reused.
+  checkpoint?.canisters.reserveBelow(checkpoint.committedNextIndex);
+  if (records.length > 0) {
+    log(`Replayed ${records.length} rounds logged after the checkpoint of round ${height}.`);
+  }
   const host = options.host ?? '127.0.0.1';
   const bound = await serveHandler(replica.fetch, { host, port: options.port ?? DEFAULT_PORT });
   return {

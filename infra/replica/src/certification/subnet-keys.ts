@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import type { HashedMessage, ThresholdKey } from '@citadel/protocol';
 import {
   CitadelError,
@@ -35,6 +35,8 @@ export interface SubnetKeys {
   readonly subnet: SubnetIdentity;
   readonly stateSigner: StateSigner;
   readonly queryNode: QuerySigningNode;
+  /** A secret derived from the node keys, for the subnet's deterministic randomness. */
+  readonly randomSeed: Uint8Array;
 }
 
 /** Creates fresh key material: a 3-of-4 threshold BLS key and four node keys. */
@@ -141,5 +143,11 @@ export function createSubnetKeys(
     },
     stateSigner,
     queryNode: firstNode,
+    randomSeed: new Uint8Array(
+      createHash('sha256')
+        .update('citadel random seed\0')
+        .update(Buffer.concat(material.nodeSeeds))
+        .digest(),
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { isCitadelError, principalToText } from '@citadel/protocol';
@@ -12,6 +12,7 @@ import type { ExecutionContextFactory } from '../scheduler/execution-env.js';
 import { INSTALL_INSTRUCTION_LIMIT } from '../scheduler/execution-env.js';
 import type { CallResponse, ManagementHandler } from '../scheduler/scheduler.js';
 import * as T from './candid.js';
+import type { RandomTape } from './random-tape.js';
 
 /** Cycles a canister gets from `provisional_create_canister_with_cycles` without an amount. */
 export const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
@@ -53,6 +54,8 @@ export interface ManagementCanisterOptions {
   readonly onCanisterReset: (canisterId: Uint8Array) => void;
   /** Upper bound of canisters on the network. */
   readonly maxCanisters?: number;
+  /** Source of `raw_rand`; deterministic so that replaying the round log reproduces it. */
+  readonly randomTape: RandomTape;
 }
 
 class RejectError extends Error {
@@ -90,6 +93,11 @@ export class ManagementCanister implements ManagementHandler {
       }
       throw error;
     }
+  }
+
+  /** True while a `stop_canister` call waits for its canister's call contexts to close. */
+  get hasPendingStops(): boolean {
+    return this.#stopWaiters.size > 0;
   }
 
   /** Completes `stop_canister` calls whose canister has no open call contexts left. */
@@ -333,7 +341,7 @@ export class ManagementCanister implements ManagementHandler {
         if (!fromCanister) {
           fail(createReject('IC0516', 'raw_rand can only be called by canisters.'));
         }
-        return reply(IDL.encode([IDL.Vec(IDL.Nat8)], [new Uint8Array(randomBytes(32))]));
+        return reply(IDL.encode([IDL.Vec(IDL.Nat8)], [this.#opts.randomTape.next()]));
       }
       default:
         return fail(rejects.unknownManagementMethod(method));

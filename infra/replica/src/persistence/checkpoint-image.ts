@@ -6,6 +6,7 @@ import type {
   InstalledCode,
 } from '../state/canister.js';
 import type { CanisterTable } from '../state/canister-table.js';
+import type { IngressRecord } from '../state/ingress-history.js';
 import type { SparsePages } from './sparse-pages.js';
 import { sparseFromBytes, sparseFromStableMemory } from './sparse-pages.js';
 
@@ -46,6 +47,10 @@ export interface CanisterImage {
 export interface CheckpointImage {
   /** Time of the round the state belongs to. */
   readonly timeNs: bigint;
+  /** Last executed round the state contains (0 before the first). */
+  readonly height: bigint;
+  /** The ingress history, detached from the live one. */
+  readonly ingress: readonly IngressRecord[];
   /** `CanisterTable.nextIndex`: the next index-allocated canister id. */
   readonly nextIndex: bigint;
   /** Hex ids of deleted canisters, which must never be handed out again. */
@@ -57,6 +62,8 @@ export interface CheckpointImage {
 export interface CaptureCheckpointParams {
   readonly canisters: CanisterTable;
   readonly timeNs: bigint;
+  readonly height?: bigint;
+  readonly ingress?: Iterable<IngressRecord>;
 }
 
 /**
@@ -68,6 +75,9 @@ export interface CaptureCheckpointParams {
 export function captureCheckpoint(params: CaptureCheckpointParams): CheckpointImage {
   return {
     timeNs: params.timeNs,
+    height: params.height ?? 0n,
+    // Records are updated in place by later rounds; their states and payloads are replaced, never mutated.
+    ingress: Array.from(params.ingress ?? [], (record) => ({ ...record })),
     nextIndex: params.canisters.nextIndex,
     retired: params.canisters.retired(),
     canisters: Array.from(params.canisters.values(), captureCanister),

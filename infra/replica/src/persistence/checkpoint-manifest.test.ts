@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../state/canister.js';
 import type { CanisterEntry, CheckpointManifest } from './checkpoint-manifest.js';
 import {
+  INGRESS_FILE,
   blobFile,
   chunkFile,
   decodeManifest,
@@ -62,7 +63,14 @@ function makeEntry(overrides: Partial<CanisterEntry> = {}): CanisterEntry {
 }
 
 function makeManifest(canisters: CanisterEntry[] = [makeEntry()]): CheckpointManifest {
-  return { timeNs: 42n, nextIndex: 9n, retired: [toHex(canisterIdFromIndex(1n))], canisters };
+  return {
+    timeNs: 42n,
+    height: 17n,
+    ingress: { file: INGRESS_FILE, sizeBytes: 1, sha256: SHA },
+    nextIndex: 9n,
+    retired: [toHex(canisterIdFromIndex(1n))],
+    canisters,
+  };
 }
 
 /** The manifest JSON with `edit` applied, re-serialised. */
@@ -87,6 +95,15 @@ describe('checkpoint manifest', () => {
   it('decodeManifest reverses encodeManifest, big numbers and float globals included', () => {
     const manifest = makeManifest([makeEntry(), makeEntry({ code: null, chunks: [] })]);
     expect(decodeManifest(encodeManifest(manifest), 'manifest.json')).toStrictEqual(manifest);
+  });
+
+  it('decodeManifest reads a manifest of an older build, without height and ingress history, as height 0', () => {
+    const json = JSON.parse(encodeManifest(makeManifest())) as Record<string, unknown>;
+    delete json.height;
+    delete json.ingress;
+    const decoded = decodeManifest(JSON.stringify(json), 'manifest.json');
+    expect(decoded.height).toBe(0n);
+    expect(decoded.ingress).toBeNull();
   });
 
   it('encodeManifest writes bigints as decimal strings and ids as hex plus their text form', () => {

@@ -43,6 +43,10 @@ export interface CanisterEntry extends Omit<CanisterImage, 'code' | 'chunks'> {
 /** A checkpoint's `manifest.json`, decoded into domain values. */
 export interface CheckpointManifest {
   readonly timeNs: bigint;
+  /** Last executed round the state contains; the round log continues after it. */
+  readonly height: bigint;
+  /** The ingress history (see `ingress-image.ts`); absent in checkpoints of older builds. */
+  readonly ingress: BlobRef | null;
   readonly nextIndex: bigint;
   readonly retired: readonly string[];
   readonly canisters: readonly CanisterEntry[];
@@ -55,6 +59,9 @@ export type BlobKind = 'module' | 'heap' | 'stable';
 export function blobFile(idHex: string, kind: BlobKind): string {
   return `${idHex}/${kind}.bin`;
 }
+
+/** Where the ingress history lives inside the checkpoint directory. */
+export const INGRESS_FILE = 'ingress.cbor';
 
 /** Where an `upload_chunk` chunk of canister `idHex` lives inside the checkpoint directory. */
 export function chunkFile(idHex: string, hash: string): string {
@@ -72,6 +79,8 @@ export function encodeManifest(manifest: CheckpointManifest): string {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_FORMAT_VERSION,
     timeNs: manifest.timeNs.toString(),
+    height: manifest.height.toString(),
+    ingress: manifest.ingress,
     nextCanisterIndex: manifest.nextIndex.toString(),
     retiredCanisterIds: manifest.retired,
     canisters: manifest.canisters.map(encodeCanister),
@@ -149,8 +158,12 @@ export function decodeManifest(text: string, path: string): CheckpointManifest {
   if (version !== CHECKPOINT_FORMAT_VERSION) {
     throw createUnsupportedCheckpointError(path, version);
   }
+  // Fields added after version 1 shipped are optional, so older checkpoints still load.
+  const ingress = root.has('ingress') ? root.field('ingress') : null;
   return {
     timeNs: root.field('timeNs').natural(),
+    height: root.has('height') ? root.field('height').natural() : 0n,
+    ingress: ingress === null || ingress.isNull() ? null : decodeBlob(ingress, INGRESS_FILE),
     nextIndex: root.field('nextCanisterIndex').natural(),
     retired: root
       .field('retiredCanisterIds')
@@ -308,6 +321,11 @@ class JsonReader {
       this.file,
       `${this.at}.${name}`,
     );
+  }
+
+  has(name: string): boolean {
+    const value = this.value;
+    return typeof value === 'object' && value !== null && Object.hasOwn(value, name);
   }
 
   array(): JsonReader[] {

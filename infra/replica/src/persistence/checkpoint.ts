@@ -7,6 +7,7 @@ import { isCitadelError, principalToText } from '@citadel/protocol';
 import { createCanisterInstance, prepareModule } from '../execution/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import { CanisterTable } from '../state/canister-table.js';
+import type { IngressRecord } from '../state/ingress-history.js';
 import type { CanisterImage, CheckpointImage } from './checkpoint-image.js';
 import type {
   BlobRef,
@@ -16,6 +17,7 @@ import type {
   SparseBlobRef,
 } from './checkpoint-manifest.js';
 import {
+  INGRESS_FILE,
   MANIFEST_FILE,
   blobFile,
   chunkFile,
@@ -29,6 +31,7 @@ import {
   createCheckpointIoError,
   createCorruptCheckpointError,
 } from './errors.js';
+import { decodeIngressHistory, encodeIngressHistory } from './ingress-image.js';
 import type { SparsePages } from './sparse-pages.js';
 import { sparseLayoutProblem, sparseToBytes } from './sparse-pages.js';
 
@@ -115,8 +118,11 @@ async function writeNow(dataDir: string, image: CheckpointImage): Promise<void> 
     for (const canister of image.canisters) {
       canisters.push(await writeCanister(tmp, canister));
     }
+    const ingress = await writeBlob(tmp, INGRESS_FILE, encodeIngressHistory(image.ingress));
     const manifest: CheckpointManifest = {
       timeNs: image.timeNs,
+      height: image.height,
+      ingress,
       nextIndex: image.nextIndex,
       retired: image.retired,
       canisters,
@@ -200,6 +206,21 @@ async function writeSparseBlob(
   return { ...blob, memoryBytes: pages.sizeBytes, pageRuns: pages.runs };
 }
 
+/** A checkpoint as loaded: the state and where the round log continues. */
+export interface LoadedCheckpoint {
+  readonly canisters: CanisterTable;
+  readonly timeNs: bigint;
+  /** Last executed round the state contains; replay the round log after it. */
+  readonly height: bigint;
+  readonly ingress: readonly IngressRecord[];
+  /**
+   * The id counter `CURRENT` recorded. It is ahead of `canisters.nextIndex` only when an older
+   * checkpoint had to be loaded; if the round log cannot replay what came after it, ids below
+   * this must stay unused (`CanisterTable.reserveBelow`).
+   */
+  readonly committedNextIndex: bigint;
+}
+
 /**
  * Loads the committed checkpoint of `dataDir` into a fresh {@link CanisterTable}: every
  * canister with its module, memories and metadata, the id counter and the retired ids.
@@ -217,6 +238,20 @@ export async function loadCheckpoint(
   dataDir: string,
   options: LoadCheckpointOptions = {},
 ): Promise<CanisterTable | null> {
+  const loaded = await loadCheckpointState(dataDir, options);
+  loaded?.canisters.reserveBelow(loaded.committedNextIndex);
+  return loaded?.canisters ?? null;
+}
+
+/**
+ * Like {@link loadCheckpoint}, with everything the network needs to resume: the height and
+ * time of the checkpoint and the ingress history. The id counter is the checkpoint's own, so
+ * replaying the round log hands out the same ids again.
+ */
+export async function loadCheckpointState(
+  dataDir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<LoadedCheckpoint | null> {
   const log = options.log ?? (() => {});
   const root = join(dataDir, CHECKPOINTS_DIR);
   let names: string[];
@@ -249,23 +284,27 @@ export async function loadCheckpoint(
   for (const [i, name] of candidates.entries()) {
     try {
       const loaded = await loadDirectory(join(root, name), log);
-      const nextIndex =
+      const committedNextIndex =
         current !== null && current.nextIndex > loaded.nextIndex
           ? current.nextIndex
           : loaded.nextIndex;
       if (firstFailure !== undefined) {
-        log(
-          `Loaded the older checkpoint ${name}; changes after it are lost, and canister ids below index ${nextIndex} stay unused.`,
-        );
+        log(`Loaded the older checkpoint ${name}; the round log has to cover what came after it.`);
       }
-      const table = new CanisterTable(nextIndex);
+      const table = new CanisterTable(loaded.nextIndex);
       for (const record of loaded.records) {
         table.restore(record);
       }
       for (const idHex of loaded.retired) {
         table.retire(idHex);
       }
-      return table;
+      return {
+        canisters: table,
+        timeNs: loaded.timeNs,
+        height: loaded.height,
+        ingress: loaded.ingress,
+        committedNextIndex,
+      };
     } catch (error) {
       if (!isCitadelError(error, DataDirErrorCode.CORRUPT_CHECKPOINT)) {
         throw error;
@@ -294,6 +333,9 @@ export async function removeCheckpoints(dataDir: string): Promise<void> {
 }
 
 interface LoadedDirectory {
+  readonly timeNs: bigint;
+  readonly height: bigint;
+  readonly ingress: readonly IngressRecord[];
   readonly nextIndex: bigint;
   readonly retired: readonly string[];
   readonly records: readonly CanisterRecord[];
@@ -322,7 +364,18 @@ async function loadDirectory(dir: string, log: (line: string) => void): Promise<
     seen.add(idHex);
     records.push(await restoreCanister(dir, entry, log));
   }
-  return { nextIndex: manifest.nextIndex, retired: manifest.retired, records };
+  const ingress =
+    manifest.ingress === null
+      ? []
+      : decodeIngressHistory(await readBlob(dir, manifest.ingress), join(dir, INGRESS_FILE));
+  return {
+    timeNs: manifest.timeNs,
+    height: manifest.height,
+    ingress,
+    nextIndex: manifest.nextIndex,
+    retired: manifest.retired,
+    records,
+  };
 }
 
 async function restoreCanister(

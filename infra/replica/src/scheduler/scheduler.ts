@@ -93,6 +93,15 @@ export interface SchedulerOptions {
 
 const MAX_MESSAGES_PER_ROUND = 10_000;
 
+function isTimerDue(canister: CanisterRecord, timeNs: bigint): boolean {
+  return (
+    canister.globalTimerNs !== 0n &&
+    canister.globalTimerNs <= timeNs &&
+    canister.status === 'running' &&
+    canister.code?.prepared.exports.globalTimer === true
+  );
+}
+
 /**
  * Executes messages in rounds: ingress calls, inter-canister requests and responses, and due
  * global timers. Each message runs to completion on one canister; calls it performed are
@@ -114,6 +123,24 @@ export class Scheduler {
   /** True when messages are waiting, so the caller knows another round is useful. */
   get hasWork(): boolean {
     return this.#queue.length > 0;
+  }
+
+  /**
+   * True when nothing is in flight: no queued message, open call context or pending callback.
+   * Only such a state can be checkpointed, because call contexts are not part of a checkpoint.
+   */
+  get isQuiescent(): boolean {
+    return this.#queue.length === 0 && this.#contexts.size === 0 && this.#callbacks.size === 0;
+  }
+
+  /** True when a round at `timeNs` would fire some canister's global timer. */
+  hasDueTimer(timeNs: bigint): boolean {
+    for (const canister of this.#opts.canisters.values()) {
+      if (isTimerDue(canister, timeNs)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Queues an accepted ingress call (its record is already in the ingress history). */
@@ -141,12 +168,7 @@ export class Scheduler {
    */
   async runRound(timeNs: bigint): Promise<number> {
     for (const canister of this.#opts.canisters.values()) {
-      if (
-        canister.globalTimerNs !== 0n &&
-        canister.globalTimerNs <= timeNs &&
-        canister.status === 'running' &&
-        canister.code?.prepared.exports.globalTimer
-      ) {
+      if (isTimerDue(canister, timeNs)) {
         // The timer is deactivated when it fires (interface spec "Global timer").
         canister.globalTimerNs = 0n;
         this.#queue.push({ kind: 'timer', canister });

@@ -34,6 +34,13 @@ export class CanisterTable {
     return this.#byId.size;
   }
 
+  /** Never hands out an index-allocated id below `index` (ids that may have been used before). */
+  reserveBelow(index: bigint): void {
+    if (index > this.#nextIndex) {
+      this.#nextIndex = index;
+    }
+  }
+
   get(id: Uint8Array): CanisterRecord | undefined {
     return this.#byId.get(hex(id));
   }

@@ -1,12 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { managementIdlFactory } from '../management/candid.js';
+import type { RunningReplica } from '../replica.js';
 import { startReplica } from '../replica.js';
 import type { ManagementActor } from './harness.js';
 import { testCanisterWasm } from './harness.js';
@@ -98,6 +100,94 @@ describe('a network restarted on its data directory', () => {
       expect(second.replica.network.canisterList()).toEqual([]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('replays the round log after a crash into a byte-identical state: heaps, stable memory, answers, randomness', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'citadel-replay-'));
+    const copyDir = await mkdtemp(join(tmpdir(), 'citadel-replay-copy-'));
+    dirs.push(dataDir, copyDir);
+    const live = await startReplica({ dataDir, port: 0 });
+    let replayed: RunningReplica | undefined;
+    try {
+      const client = await connect(live.url);
+      const install = async (greeting: string) => {
+        const { canister_id } = await client.management.provisional_create_canister_with_cycles({
+          amount: [],
+          settings: [],
+          specified_id: [],
+          sender_canister_version: [],
+        });
+        await client.management.install_code({
+          mode: { install: null },
+          canister_id,
+          wasm_module: testCanisterWasm('probe', 'wasm.gz'),
+          arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[greeting]])),
+          sender_canister_version: [],
+        });
+        return canister_id;
+      };
+      const a = await install('a');
+      const b = await install('b');
+      const probeA = client.probe(a);
+      await probeA.put('k', 'v');
+      await probeA.inc();
+      await probeA.rand();
+      await probeA.rand();
+      expect(await probeA.call_get(b)).toBe(0n);
+      await client.probe(b).inc();
+      const child = await probeA.create_child(1_000_000_000_000n);
+      await probeA.schedule(0n);
+      await client.management.install_code({
+        mode: { upgrade: [] },
+        canister_id: b,
+        wasm_module: testCanisterWasm('probe', 'wasm.gz'),
+        arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
+        sender_canister_version: [],
+      });
+      await vi.waitFor(async () => expect(await probeA.timer_fired()).toBe(1n));
+      await live.replica.network.settle();
+
+      // What a kill -9 would leave on disk right now (the live network is never closed).
+      await cp(dataDir, copyDir, { recursive: true });
+      const lines: string[] = [];
+      replayed = await startReplica({ dataDir: copyDir, port: 0, log: (l) => lines.push(l) });
+      expect(lines.join('\n')).toMatch(/Replayed \d+ rounds/);
+
+      const fingerprint = (replica: RunningReplica) =>
+        replica.replica.network.canisterList().map((canister) => {
+          const snapshot = canister.code?.instance.snapshot();
+          const digest = (bytes: Uint8Array | undefined) =>
+            bytes === undefined ? null : createHash('sha256').update(bytes).digest('hex');
+          return {
+            id: canister.idText,
+            controllers: canister.controllers.map((c) => Buffer.from(c).toString('hex')),
+            cycles: canister.cyclesBalance,
+            version: canister.version,
+            certifiedData: Buffer.from(canister.certifiedData).toString('hex'),
+            heap: digest(snapshot?.heap),
+            stable: digest(snapshot?.stable),
+            globals: snapshot?.globals,
+          };
+        });
+      const answers = (replica: RunningReplica) =>
+        new Map(
+          [...replica.replica.network.ingress.values()].map((r) => [
+            Buffer.from(r.requestId).toString('hex'),
+            r.state,
+          ]),
+        );
+      expect(fingerprint(replayed)).toEqual(fingerprint(live));
+      expect(fingerprint(live).map((c) => c.id)).toContain(child.toText());
+      // Every answer, raw_rand's bytes included, is the one the clients got.
+      const liveAnswers = answers(live);
+      for (const [id, state] of answers(replayed)) {
+        expect(state, id).toEqual(liveAnswers.get(id));
+      }
+      expect(answers(replayed).size).toBe(liveAnswers.size);
+    } finally {
+      await replayed?.close();
+      await live.close();
     }
   });
 });

@@ -1,5 +1,8 @@
 // Runs every benchmark in this folder. Each prints its own table with a ratio against a
 // baseline measured in the same run, so results compare across noisy machines.
 import { runAgentOverhead } from './agent-overhead.mjs';
+import { runDurability } from './durability.mjs';
 
-await runAgentOverhead({ iterations: Number(process.env.BENCH_ITERATIONS ?? 200) });
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
+await runAgentOverhead({ iterations });
+await runDurability({ iterations, canisters: Number(process.env.BENCH_CANISTERS ?? 50) });

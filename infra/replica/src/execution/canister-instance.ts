@@ -58,10 +58,13 @@ export async function createCanisterInstance(
   options: CreateCanisterInstanceOptions = {},
 ): Promise<CanisterInstance> {
   const maxPages = options.maxStablePages ?? StableMemory.DEFAULT_MAX_PAGES;
+  const snapshotStable = options.snapshot?.stable;
   const stable =
-    options.snapshot !== undefined
-      ? StableMemory.fromBytes(options.snapshot.stable, maxPages)
-      : (options.stableMemory?.fork(maxPages) ?? StableMemory.create(maxPages));
+    snapshotStable === undefined
+      ? (options.stableMemory?.fork(maxPages) ?? StableMemory.create(maxPages))
+      : snapshotStable instanceof StableMemory
+        ? snapshotStable.fork(maxPages)
+        : StableMemory.fromBytes(snapshotStable, maxPages);
   const instance = new LiveCanisterInstance(prepared, stable, options);
   instance.start(options.snapshot !== undefined);
   if (options.snapshot !== undefined) {
@@ -252,7 +255,7 @@ class LiveCanisterInstance implements CanisterInstance {
   }
 
   /** Overwrites heap and globals from a checkpoint (stable memory was loaded at construction). */
-  restoreSnapshot(snapshot: InstanceSnapshot): void {
+  restoreSnapshot(snapshot: Omit<InstanceSnapshot, 'stable'>): void {
     const { globals: layout } = this.prepared.layout;
     if (snapshot.globals.length !== layout.length) {
       throw createInvalidSnapshotError(

@@ -81,4 +81,19 @@ describe('StableMemory', () => {
       expect.objectContaining({ code: 'REPLICA_EXEC_INVALID_SNAPSHOT' }),
     );
   });
+
+  it('fromPages builds a memory from its non-zero pages, zero elsewhere, and refuses pages that do not fit', () => {
+    const page = new Uint8Array(PAGE).fill(9);
+    const memory = StableMemory.fromPages(4, [[2, page]]);
+    expect(memory.sizePages).toBe(4);
+    expect(read(memory, 2 * PAGE - 1, 2)).toEqual(Uint8Array.of(0, 9));
+    expect(read(memory, 3 * PAGE, 4)).toEqual(new Uint8Array(4));
+    for (const bad of [
+      () => StableMemory.fromPages(2, [[2, page]]),
+      () => StableMemory.fromPages(2, [[-1, page]]),
+      () => StableMemory.fromPages(2, [[0, new Uint8Array(10)]]),
+    ]) {
+      expect(bad).toThrowError(expect.objectContaining({ code: 'REPLICA_EXEC_INVALID_SNAPSHOT' }));
+    }
+  });
 });

@@ -52,6 +52,30 @@ export class StableMemory {
     return memory;
   }
 
+  /**
+   * A stable memory of `sizePages` pages whose non-zero pages are `pages` (index → 64 KiB of
+   * bytes, taken over without a copy), as a sparse checkpoint image stores them.
+   * @throws CitadelError `REPLICA_EXEC_INVALID_SNAPSHOT` for a page outside the size or not 64 KiB.
+   */
+  static fromPages(
+    sizePages: number,
+    pages: Iterable<readonly [page: number, bytes: Uint8Array]>,
+    maxPages: bigint = StableMemory.DEFAULT_MAX_PAGES,
+  ): StableMemory {
+    const memory = new StableMemory(maxPages);
+    memory.sizePagesValue = sizePages;
+    for (const [page, bytes] of pages) {
+      if (!Number.isInteger(page) || page < 0 || page >= sizePages) {
+        throw createInvalidSnapshotError(`stable page ${page} lies outside ${sizePages} pages`);
+      }
+      if (bytes.length !== WASM_PAGE_BYTES) {
+        throw createInvalidSnapshotError(`stable page ${page} has ${bytes.length} bytes`);
+      }
+      memory.pages.set(page, bytes);
+    }
+    return memory;
+  }
+
   /** Current size in 64 KiB pages. */
   get sizePages(): number {
     return this.sizePagesValue;

@@ -247,8 +247,13 @@ export interface CanisterInstance {
 export interface CreateCanisterInstanceOptions {
   /** Stable memory carried over on upgrade (forked, the source is not modified). */
   readonly stableMemory?: StableMemory;
-  /** Rebuild an instance from a checkpoint (heap, globals and stable memory). */
-  readonly snapshot?: InstanceSnapshot;
+  /**
+   * Rebuild an instance from a checkpoint (heap, globals and stable memory). The stable memory
+   * may be given as a {@link StableMemory} already, which spares a dense copy of it.
+   */
+  readonly snapshot?: Omit<InstanceSnapshot, 'stable'> & {
+    readonly stable: Uint8Array | StableMemory;
+  };
   /** Controllers visible to `ic0.is_controller` in the `(start)` function. @default [] */
   readonly controllers?: readonly Uint8Array[];
   /** Receives `ic0.debug_print` output of the `(start)` function. */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CitadelError } from '@citadel/protocol';
 import { isCitadelError, principalToText } from '@citadel/protocol';
 import { createCanisterInstance, prepareModule } from '../execution/index.js';
+import type { PreparedModule } from '../execution/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import { CanisterTable } from '../state/canister-table.js';
 import type { IngressRecord } from '../state/ingress-history.js';
@@ -33,7 +34,7 @@ import {
 } from './errors.js';
 import { decodeIngressHistory, encodeIngressHistory } from './ingress-image.js';
 import type { SparsePages } from './sparse-pages.js';
-import { sparseLayoutProblem, sparseToBytes } from './sparse-pages.js';
+import { sparseLayoutProblem, sparseToBytes, sparseToStableMemory } from './sparse-pages.js';
 
 export { captureCheckpoint } from './checkpoint-image.js';
 export type {
@@ -55,6 +56,8 @@ const SEQUENCE_DIGITS = 10;
 const COMMITTED_NAME = /^\d{10}$/;
 const UNFINISHED_NAME = /^\d{10}\.tmp$/;
 const CURRENT_VERSION = 1;
+/** Canisters restored at once when loading a checkpoint. */
+const LOAD_CONCURRENCY = 4;
 
 /** Options of {@link loadCheckpoint}. */
 export interface LoadCheckpointOptions {
@@ -355,14 +358,22 @@ async function loadDirectory(dir: string, log: (line: string) => void): Promise<
   }
   const manifest = decodeManifest(Buffer.from(manifestBytes).toString('utf8'), manifestPath);
   const seen = new Set<string>();
-  const records: CanisterRecord[] = [];
   for (const entry of manifest.canisters) {
     const idHex = toHex(entry.id);
     if (seen.has(idHex)) {
       throw createCorruptCheckpointError(manifestPath, `canister ${idHex} is listed twice`);
     }
     seen.add(idHex);
-    records.push(await restoreCanister(dir, entry, log));
+  }
+  // Networks often run one module in many canisters (asset canisters): compile it once.
+  const modules: ModuleCache = new Map();
+  // A few canisters at a time, so reading one canister's files overlaps rebuilding another.
+  const records: CanisterRecord[] = [];
+  for (let i = 0; i < manifest.canisters.length; i += LOAD_CONCURRENCY) {
+    const batch = manifest.canisters.slice(i, i + LOAD_CONCURRENCY);
+    records.push(
+      ...(await Promise.all(batch.map((entry) => restoreCanister(dir, entry, modules, log)))),
+    );
   }
   const ingress =
     manifest.ingress === null
@@ -378,9 +389,13 @@ async function loadDirectory(dir: string, log: (line: string) => void): Promise<
   };
 }
 
+/** Prepared modules of one load, by the SHA-256 of their bytes (checked when read). */
+type ModuleCache = Map<string, Promise<PreparedModule>>;
+
 async function restoreCanister(
   dir: string,
   entry: CanisterEntry,
+  modules: ModuleCache,
   log: (line: string) => void,
 ): Promise<CanisterRecord> {
   const idText = principalToText(entry.id);
@@ -397,7 +412,7 @@ async function restoreCanister(
     version: entry.version,
     certifiedData: entry.certifiedData,
     globalTimerNs: entry.globalTimerNs,
-    code: entry.code === null ? null : await restoreCode(dir, entry, entry.code, log),
+    code: entry.code === null ? null : await restoreCode(dir, entry, entry.code, modules, log),
     chunkStore,
     settings: entry.settings,
     createdAtNs: entry.createdAtNs,
@@ -411,15 +426,21 @@ async function restoreCode(
   dir: string,
   entry: CanisterEntry,
   code: CodeEntry,
+  modules: ModuleCache,
   log: (line: string) => void,
 ): Promise<InstalledCode> {
   const moduleBytes = await readBlob(dir, code.module);
   const heap = await readSparseBlob(dir, code.heap);
-  const stable = await readSparseBlob(dir, code.stable);
+  const stable = sparseToStableMemory(await readSparsePages(dir, code.stable));
   const idText = principalToText(entry.id);
   try {
     // The original bytes, not `PreparedModule.wasmBytes`: the module hash is their SHA-256.
-    const prepared = await prepareModule(moduleBytes);
+    let preparing = modules.get(code.module.sha256);
+    if (preparing === undefined) {
+      preparing = prepareModule(moduleBytes);
+      modules.set(code.module.sha256, preparing);
+    }
+    const prepared = await preparing;
     const instance = await createCanisterInstance(prepared, {
       snapshot: { heap, globals: code.globals.map((g) => g.value), stable },
       controllers: entry.controllers,
@@ -437,12 +458,16 @@ async function restoreCode(
 }
 
 async function readSparseBlob(dir: string, ref: SparseBlobRef): Promise<Uint8Array> {
+  return sparseToBytes(await readSparsePages(dir, ref));
+}
+
+async function readSparsePages(dir: string, ref: SparseBlobRef): Promise<SparsePages> {
   const data = await readBlob(dir, ref);
   const problem = sparseLayoutProblem(ref.memoryBytes, ref.pageRuns, data.length);
   if (problem !== undefined) {
     throw createCorruptCheckpointError(join(dir, ref.file), problem);
   }
-  return sparseToBytes({ sizeBytes: ref.memoryBytes, runs: ref.pageRuns, data });
+  return { sizeBytes: ref.memoryBytes, runs: ref.pageRuns, data };
 }
 
 async function readBlob(dir: string, ref: BlobRef): Promise<Uint8Array> {

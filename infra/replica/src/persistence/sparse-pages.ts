@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { StableMemory } from '../execution/index.js';
+import { StableMemory } from '../execution/index.js';
 
 /** Page size of sparse memory images: the Wasm page, 64 KiB. */
 export const SPARSE_PAGE_BYTES = 65_536;
@@ -53,6 +53,23 @@ export function sparseToBytes(sparse: SparsePages): Uint8Array {
     offset += length;
   }
   return out;
+}
+
+/**
+ * The stable memory a sparse image describes, built page by page without the dense copy
+ * {@link sparseToBytes} makes (tens of MiB per Azle canister). Pages are views of `data`.
+ */
+export function sparseToStableMemory(sparse: SparsePages): StableMemory {
+  const sizePages = Math.ceil(sparse.sizeBytes / SPARSE_PAGE_BYTES);
+  const pages: [number, Uint8Array][] = [];
+  let offset = 0;
+  for (const [first, count] of sparse.runs) {
+    for (let page = first; page < first + count; page++) {
+      pages.push([page, sparse.data.subarray(offset, offset + SPARSE_PAGE_BYTES)]);
+      offset += SPARSE_PAGE_BYTES;
+    }
+  }
+  return StableMemory.fromPages(sizePages, pages);
 }
 
 /**

@@ -166,7 +166,11 @@ export class LocalNetwork {
     if (this.ingress.has(params.requestId)) {
       return { kind: 'duplicate' };
     }
-    const refusal = this.#scheduler.ingressRefusal(params.canisterId, params.method);
+    const refusal = this.#scheduler.ingressRefusal(
+      params.canisterId,
+      params.method,
+      params.arg.length,
+    );
     if (refusal) {
       return { kind: 'refused', reject: refusal };
     }

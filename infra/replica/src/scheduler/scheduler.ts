@@ -10,6 +10,7 @@ import type { CanisterTable } from '../state/canister-table.js';
 import type { IngressHistory } from '../state/ingress-history.js';
 import type { Reject } from '../state/reject.js';
 import { RejectCode, createReject, rejects } from '../state/reject.js';
+import { executionCost, ingressInductionCost, outOfCyclesShortfall } from './cycles-fees.js';
 import type { ExecutionContextFactory } from './execution-env.js';
 
 /** Where the response of a call context goes. */
@@ -93,12 +94,14 @@ export interface SchedulerOptions {
 
 const MAX_MESSAGES_PER_ROUND = 10_000;
 
+/** A due timer of a frozen canister waits until the canister is topped up, as on the IC. */
 function isTimerDue(canister: CanisterRecord, timeNs: bigint): boolean {
   return (
     canister.globalTimerNs !== 0n &&
     canister.globalTimerNs <= timeNs &&
     canister.status === 'running' &&
-    canister.code?.prepared.exports.globalTimer === true
+    canister.code?.prepared.exports.globalTimer === true &&
+    outOfCyclesShortfall(canister, executionCost(0n)) === null
   );
 }
 
@@ -242,6 +245,21 @@ export class Scheduler {
       return;
     }
     const { canister, code } = target;
+    // A frozen canister takes no new calls; induction and a minimal execution must be payable.
+    const induction =
+      message.origin.kind === 'ingress'
+        ? ingressInductionCost(message.method, message.arg.length)
+        : 0n;
+    const shortfall = outOfCyclesShortfall(canister, induction + executionCost(0n));
+    if (shortfall !== null) {
+      this.#respondToOrigin(
+        message.origin,
+        { kind: 'reject', reject: rejects.outOfCycles(canister.idText, shortfall) },
+        message.cycles,
+      );
+      return;
+    }
+    canister.cyclesBalance -= induction;
     const { methods } = code.prepared;
     let entry: ExecutionEntry;
     if (methods.update.has(message.method)) {
@@ -371,7 +389,7 @@ export class Scheduler {
   }
 
   /** Checks an ingress call before it is accepted, as the IC does before inducting it. */
-  ingressRefusal(canisterId: Uint8Array, method: string): Reject | null {
+  ingressRefusal(canisterId: Uint8Array, method: string, argBytes = 0): Reject | null {
     if (canisterId.length === 0) {
       return null;
     }
@@ -383,7 +401,11 @@ export class Scheduler {
     if (!methods.update.has(method) && !methods.query.has(method)) {
       return rejects.methodNotFound(target.canister.idText, 'update', method);
     }
-    return null;
+    const shortfall = outOfCyclesShortfall(
+      target.canister,
+      ingressInductionCost(method, argBytes) + executionCost(0n),
+    );
+    return shortfall === null ? null : rejects.outOfCycles(target.canister.idText, shortfall);
   }
 
   #execute(
@@ -393,6 +415,9 @@ export class Scheduler {
     timeNs: bigint,
   ): ExecutionResult {
     const result = code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
+    // Every replicated execution is paid for, trapped or not; never below zero.
+    const cost = executionCost(result.instructions);
+    canister.cyclesBalance -= cost < canister.cyclesBalance ? cost : canister.cyclesBalance;
     if (result.outcome.kind !== 'trapped' && entry.kind !== 'query') {
       const { effects } = result;
       if (effects.certifiedData) {

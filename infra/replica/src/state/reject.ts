@@ -41,6 +41,11 @@ export const rejects = {
     ),
   canisterStopped: (id: string) => createReject('IC0508', `Canister ${id} is stopped.`),
   canisterStopping: (id: string) => createReject('IC0509', `Canister ${id} is stopping.`),
+  outOfCycles: (id: string, shortfall: bigint) =>
+    createReject(
+      'IC0207',
+      `Canister ${id} is out of cycles: please top up the canister with at least ${shortfall} additional cycles`,
+    ),
   notController: (id: string, caller: string) =>
     createReject(
       'IC0512',

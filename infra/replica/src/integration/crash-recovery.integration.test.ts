@@ -124,6 +124,8 @@ async function connect(url: string) {
 /** What the agents saw acknowledged, and what they attempted. */
 interface Ledger {
   readonly puts: Map<string, string>;
+  /** Hex SHA-256 of chunks whose upload_chunk was answered. */
+  readonly chunks: Set<string>;
   acknowledgedIncs: number;
   attemptedIncs: number;
   acknowledgedUpgrades: number;
@@ -146,7 +148,12 @@ async function writer(
 ): Promise<void> {
   for (let n = 0; !stopped(); n++) {
     try {
-      if (index === 0 && n % 7 === 6) {
+      if (index === 1 && n % 5 === 4 && ledger.chunks.size < 90) {
+        // Mid-upload kills: a chunk store entry per acknowledged upload_chunk.
+        const chunk = new TextEncoder().encode(`chunk ${round}-${n} `.repeat(2_000));
+        const { hash } = await management.upload_chunk({ canister_id: canisterId, chunk });
+        ledger.chunks.add(Buffer.from(hash).toString('hex'));
+      } else if (index === 0 && n % 7 === 6) {
         ledger.attemptedUpgrades += 1;
         await management.install_code({
           mode: { upgrade: [] },
@@ -216,6 +223,7 @@ describe('a network killed with SIGKILL at random moments', () => {
     const statusBefore = await first.management.canister_status({ canister_id: canisterId });
     const ledger: Ledger = {
       puts: new Map(),
+      chunks: new Set(),
       acknowledgedIncs: 0,
       attemptedIncs: 0,
       acknowledgedUpgrades: 0,
@@ -267,6 +275,12 @@ describe('a network killed with SIGKILL at random moments', () => {
       const upgrades = Number(await probe.upgrades());
       expect(upgrades).toBeGreaterThanOrEqual(ledger.acknowledgedUpgrades);
       expect(upgrades).toBeLessThanOrEqual(ledger.attemptedUpgrades);
+      const stored = new Set(
+        (await after.management.stored_chunks({ canister_id: canisterId })).map(({ hash }) =>
+          Buffer.from(hash).toString('hex'),
+        ),
+      );
+      expect([...ledger.chunks].filter((hash) => !stored.has(hash))).toEqual([]);
       const status = await after.management.canister_status({ canister_id: canisterId });
       expect(status.module_hash).toEqual(statusBefore.module_hash);
       expect(status.settings.controllers.map((c) => c.toText())).toEqual(
@@ -275,5 +289,9 @@ describe('a network killed with SIGKILL at random moments', () => {
       expect(await probe.greeting()).toBe('durable');
     }
     expect(ledger.puts.size).toBeGreaterThan(KILLS);
+    console.log(
+      `crash test (seed ${SEED}): ${KILLS} kills; kept ${ledger.puts.size} puts, ${ledger.chunks.size} chunks, ` +
+        `${ledger.acknowledgedUpgrades} upgrades, ${ledger.acknowledgedIncs} incs acknowledged`,
+    );
   }, 300_000);
 });

@@ -54,6 +54,7 @@ export interface ManagementActor {
     sender_canister_version: [] | [bigint];
   }): Promise<void>;
   upload_chunk(arg: { canister_id: Principal; chunk: Uint8Array }): Promise<{ hash: Uint8Array }>;
+  stored_chunks(arg: { canister_id: Principal }): Promise<{ hash: Uint8Array }[]>;
   install_chunked_code(arg: {
     mode: { install: null } | { reinstall: null } | { upgrade: [] };
     target_canister: Principal;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { bytesEqual, compareBytes } from './byte-order.js';
+import { bytesEqual, bytesToHex, compareBytes } from './byte-order.js';
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
@@ -26,5 +26,11 @@ describe('bytesEqual', () => {
     expect(bytesEqual(bytes(1, 2), bytes(1, 2))).toBe(true);
     expect(bytesEqual(bytes(1, 2), bytes(1, 3))).toBe(false);
     expect(bytesEqual(bytes(1), bytes(1, 0))).toBe(false);
+  });
+
+  it('bytesToHex encodes only the bytes of a view, not the rest of its buffer', () => {
+    const buffer = Uint8Array.of(0xff, 0x00, 0x0a, 0xb0, 0xff);
+    expect(bytesToHex(buffer.subarray(1, 4))).toBe('000ab0');
+    expect(bytesToHex(new Uint8Array(0))).toBe('');
   });
 });

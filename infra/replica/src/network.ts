@@ -1,4 +1,4 @@
-import { principalToText } from '@citadel/protocol';
+import { bytesToHex, principalToText } from '@citadel/protocol';
 import type { CertifiedState, LabelPath } from './certification/certifier.js';
 import { Certifier } from './certification/certifier.js';
 import type { SubnetKeys } from './certification/subnet-keys.js';
@@ -58,8 +58,6 @@ export interface LocalNetworkOptions {
 
 /** How long to wait before retrying a round whose log append failed. */
 const LOG_RETRY_MS = 1_000;
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 /**
  * The local subnet: canisters, ingress history, the scheduler and certification. The HTTP
@@ -254,7 +252,7 @@ export class LocalNetwork {
     requestId: Uint8Array,
     timeoutMs: number,
   ): Promise<CertifiedState | null> {
-    const key = hex(requestId);
+    const key = bytesToHex(requestId);
     const terminal = (): boolean => {
       const status = this.ingress.get(requestId)?.state.status;
       return status === 'replied' || status === 'rejected' || status === 'done';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { isCitadelError, principalToText } from '@citadel/protocol';
+import { bytesToHex, isCitadelError, principalToText } from '@citadel/protocol';
 import { createCanisterInstance, prepareModule } from '../execution/index.js';
 import type { ExecutionResult, PreparedModule } from '../execution/index.js';
 import type { CanisterRecord } from '../state/canister.js';
@@ -26,7 +26,6 @@ export const MAX_STORED_CHUNKS = 100;
 const EMPTY_REPLY = IDL.encode([], []);
 const sha256 = (bytes: Uint8Array): Uint8Array =>
   new Uint8Array(createHash('sha256').update(bytes).digest());
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 type InstallMode =
   | { install: null }
@@ -103,7 +102,7 @@ export class ManagementCanister implements ManagementHandler {
   /** Completes `stop_canister` calls whose canister has no open call contexts left. */
   completeStops(): void {
     for (const [key, waiters] of this.#stopWaiters) {
-      const canister = [...this.#opts.canisters.values()].find((c) => hex(c.id) === key);
+      const canister = [...this.#opts.canisters.values()].find((c) => bytesToHex(c.id) === key);
       if (!canister || canister.status !== 'stopping' || canister.openCallContexts > 0) {
         if (canister?.status === 'stopping') {
           continue;
@@ -198,7 +197,10 @@ export class ManagementCanister implements ManagementHandler {
           );
         }
         const hash = sha256(chunk);
-        if (!canister.chunkStore.has(hex(hash)) && canister.chunkStore.size >= MAX_STORED_CHUNKS) {
+        if (
+          !canister.chunkStore.has(bytesToHex(hash)) &&
+          canister.chunkStore.size >= MAX_STORED_CHUNKS
+        ) {
           fail(
             createReject(
               'IC0402',
@@ -206,7 +208,7 @@ export class ManagementCanister implements ManagementHandler {
             ),
           );
         }
-        canister.chunkStore.set(hex(hash), chunk);
+        canister.chunkStore.set(bytesToHex(hash), chunk);
         return reply(IDL.encode([T.ChunkHash], [{ hash }]));
       }
       case 'clear_chunk_store': {
@@ -234,23 +236,23 @@ export class ManagementCanister implements ManagementHandler {
         const target = this.#controlled(a.target_canister, caller);
         const store = a.store_canister[0] ? this.#controlled(a.store_canister[0], caller) : target;
         const parts = a.chunk_hashes_list.map(({ hash }) => {
-          const chunk = store.chunkStore.get(hex(toBytes(hash)));
+          const chunk = store.chunkStore.get(bytesToHex(toBytes(hash)));
           return (
             chunk ??
             fail(
               createReject(
                 'IC0408',
-                `Chunk ${hex(toBytes(hash))} is not in the chunk store of canister ${store.idText}.`,
+                `Chunk ${bytesToHex(toBytes(hash))} is not in the chunk store of canister ${store.idText}.`,
               ),
             )
           );
         });
         const wasm = concat(parts);
-        if (hex(sha256(wasm)) !== hex(toBytes(a.wasm_module_hash))) {
+        if (bytesToHex(sha256(wasm)) !== bytesToHex(toBytes(a.wasm_module_hash))) {
           fail(
             createReject(
               'IC0408',
-              `The SHA-256 of the assembled module (${hex(sha256(wasm))}) does not match wasm_module_hash (${hex(toBytes(a.wasm_module_hash))}).`,
+              `The SHA-256 of the assembled module (${bytesToHex(sha256(wasm))}) does not match wasm_module_hash (${bytesToHex(toBytes(a.wasm_module_hash))}).`,
             ),
           );
         }
@@ -301,7 +303,7 @@ export class ManagementCanister implements ManagementHandler {
           return reply(EMPTY_REPLY);
         }
         canister.status = 'stopping';
-        const key = hex(canister.id);
+        const key = bytesToHex(canister.id);
         const wait = new Promise<CallResponse>((resolve) => {
           this.#stopWaiters.set(key, [...(this.#stopWaiters.get(key) ?? []), resolve]);
         });
@@ -355,7 +357,7 @@ export class ManagementCanister implements ManagementHandler {
 
   #controlled(id: Principal, caller: Uint8Array): CanisterRecord {
     const canister = this.#existing(id);
-    if (!canister.controllers.some((c) => hex(c) === hex(caller))) {
+    if (!canister.controllers.some((c) => bytesToHex(c) === bytesToHex(caller))) {
       fail(rejects.notController(canister.idText, principalToText(caller)));
     }
     return canister;

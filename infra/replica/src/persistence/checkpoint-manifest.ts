@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { PRINCIPAL_MAX_BYTES, principalToText } from '@citadel/protocol';
+import { PRINCIPAL_MAX_BYTES, bytesToHex, principalToText } from '@citadel/protocol';
 import type { CanisterSettings, CanisterStatus } from '../state/canister.js';
 import type { CanisterImage, GlobalImage } from './checkpoint-image.js';
 import { createCorruptCheckpointError, createUnsupportedCheckpointError } from './errors.js';
@@ -69,9 +69,7 @@ export function chunkFile(idHex: string, hash: string): string {
 }
 
 /** Lowercase hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
-}
+export const toHex = bytesToHex;
 
 /** The manifest as JSON text: bigints as decimal strings, bytes as hex. */
 export function encodeManifest(manifest: CheckpointManifest): string {

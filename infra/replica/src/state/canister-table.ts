@@ -1,8 +1,6 @@
-import { canisterIdFromIndex, principalToText } from '@citadel/protocol';
+import { bytesToHex, canisterIdFromIndex, principalToText } from '@citadel/protocol';
 import type { CanisterRecord } from './canister.js';
 import { defaultSettings } from './canister.js';
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 /** Parameters of `CanisterTable.create`. */
 export interface CreateCanisterParams {
@@ -42,7 +40,7 @@ export class CanisterTable {
   }
 
   get(id: Uint8Array): CanisterRecord | undefined {
-    return this.#byId.get(hex(id));
+    return this.#byId.get(bytesToHex(id));
   }
 
   values(): IterableIterator<CanisterRecord> {
@@ -51,7 +49,7 @@ export class CanisterTable {
 
   /** True when `id` is taken now or was taken by a deleted canister. */
   isUsed(id: Uint8Array): boolean {
-    return this.#byId.has(hex(id)) || this.#retired.has(hex(id));
+    return this.#byId.has(bytesToHex(id)) || this.#retired.has(bytesToHex(id));
   }
 
   create(params: CreateCanisterParams): CanisterRecord {
@@ -78,18 +76,18 @@ export class CanisterTable {
       lastInstallNs: null,
       openCallContexts: 0,
     };
-    this.#byId.set(hex(id), record);
+    this.#byId.set(bytesToHex(id), record);
     return record;
   }
 
   /** Restores a record from a checkpoint without touching the id counter. */
   restore(record: CanisterRecord): void {
-    this.#byId.set(hex(record.id), record);
+    this.#byId.set(bytesToHex(record.id), record);
   }
 
   delete(id: Uint8Array): void {
-    this.#byId.delete(hex(id));
-    this.#retired.add(hex(id));
+    this.#byId.delete(bytesToHex(id));
+    this.#retired.add(bytesToHex(id));
   }
 
   retired(): string[] {

@@ -1,3 +1,4 @@
+import { bytesToHex } from '@citadel/protocol';
 import type { Reject } from './reject.js';
 
 /** Status of an ingress message as `/request_status/<id>/status` shows it. */
@@ -19,7 +20,7 @@ export interface IngressRecord {
   updatedAtNs: bigint;
 }
 
-const toKey = (requestId: Uint8Array): string => Buffer.from(requestId).toString('hex');
+const toKey = bytesToHex;
 
 /**
  * The ingress history: replay protection and the source of `request_status` in the state tree.

@@ -8,7 +8,11 @@ import { RandomTape } from './management/random-tape.js';
 import { captureCheckpoint, writeCheckpoint } from './persistence/checkpoint.js';
 import type { LoggedIngress, RoundLog, RoundRecord } from './persistence/round-log.js';
 import type { ExecutionContextFactory } from './scheduler/execution-env.js';
-import { QUERY_INSTRUCTION_LIMIT, createExecutionEnvFactory } from './scheduler/execution-env.js';
+import {
+  type InstructionLimits,
+  MAINNET_INSTRUCTION_LIMITS,
+  createExecutionEnvFactory,
+} from './scheduler/execution-env.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { CanisterRecord } from './state/canister.js';
 import { CanisterTable } from './state/canister-table.js';
@@ -54,6 +58,8 @@ export interface LocalNetworkOptions {
   readonly timeNs?: bigint;
   /** Ingress history of the initial state. */
   readonly ingress?: readonly IngressRecord[];
+  /** Per-message instruction limits. @default MAINNET_INSTRUCTION_LIMITS */
+  readonly instructionLimits?: Partial<InstructionLimits>;
 }
 
 /** How long to wait before retrying a round whose log append failed. */
@@ -121,6 +127,7 @@ export class LocalNetwork {
       rootKeyDer: options.keys.rootKeyDer,
       subnetId: options.keys.subnetId,
       debugPrint: (id, text) => this.#log(`[canister ${id}] ${text}`),
+      instructionLimits: { ...MAINNET_INSTRUCTION_LIMITS, ...options.instructionLimits },
     });
     this.#management = new ManagementCanister({
       canisters: this.canisters,
@@ -335,7 +342,7 @@ export class LocalNetwork {
         mode: 'non_replicated',
         ...(dataCertificate ? { dataCertificate } : {}),
       },
-      this.#env.create(canister, this.#nextTimeNs(), { instructionLimit: QUERY_INSTRUCTION_LIMIT }),
+      this.#env.create(canister, this.#nextTimeNs(), { limit: 'query' }),
     );
     const { outcome } = result;
     switch (outcome.kind) {

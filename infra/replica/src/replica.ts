@@ -12,6 +12,7 @@ import {
   readRoundLog,
   removeRoundLog,
 } from './persistence/round-log.js';
+import type { InstructionLimits } from './scheduler/execution-env.js';
 import type { IngressRecord } from './state/ingress-history.js';
 import { loadOrCreateKeys } from './persistence/key-store.js';
 import type { CanisterTable } from './state/canister-table.js';
@@ -42,6 +43,8 @@ export interface ReplicaOptions {
   readonly replay?: readonly RoundRecord[];
   /** Where executed rounds are logged before they run. */
   readonly roundLog?: RoundLog;
+  /** Per-message instruction limits (tests lower them). @default mainnet's */
+  readonly instructionLimits?: Partial<InstructionLimits>;
 }
 
 /** An in-process replica: a Web-standard `fetch` handler over a local subnet. */
@@ -73,6 +76,7 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.canisters ? { canisters: options.canisters } : {}),
     ...(options.roundLog ? { roundLog: options.roundLog } : {}),
+    ...(options.instructionLimits ? { instructionLimits: options.instructionLimits } : {}),
     ...(options.resume ?? {}),
   });
   await network.replay(options.replay ?? []);
@@ -155,7 +159,11 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
     log(`Replayed ${records.length} rounds logged after the checkpoint of round ${height}.`);
   }
   const host = options.host ?? '127.0.0.1';
-  const bound = await serveHandler(replica.fetch, { host, port: options.port ?? DEFAULT_PORT });
+  const bound = await serveHandler(replica.fetch, {
+    host,
+    port: options.port ?? DEFAULT_PORT,
+    log,
+  });
   return {
     url: `http://${host}:${bound.port}`,
     port: bound.port,

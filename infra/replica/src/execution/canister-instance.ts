@@ -17,6 +17,7 @@ import { createSystemApi } from './system-api.js';
 import {
   type TrapSignal,
   functionNotFound,
+  instructionLimitExceeded,
   toTrapSignal,
   wasmMemoryLimitExceeded,
 } from './trap.js';
@@ -84,6 +85,8 @@ interface LiveWasm {
   readonly memory: WasmMemory | undefined;
   readonly table: WasmTable | undefined;
   readonly globals: readonly WasmGlobal[];
+  /** Instructions still allowed (`instrument-module.ts`); the host resets it per execution. */
+  readonly counter: WasmGlobal;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -112,6 +115,14 @@ class LiveCanisterInstance implements CanisterInstance {
         state: () => this.current,
         heap: () => this.heap(),
         stable: () => this.stable,
+        instructions: {
+          used: () => this.instructionsUsed(),
+          charge: (amount) => {
+            const counter = this.live().counter;
+            counter.value = (counter.value as bigint) - amount;
+            return (counter.value as bigint) >= 0n;
+          },
+        },
       }),
     };
   }
@@ -180,6 +191,7 @@ class LiveCanisterInstance implements CanisterInstance {
     let hostError: { error: unknown } | undefined;
     this.running = true;
     this.current = state;
+    this.live().counter.value = env.instructionLimit;
     try {
       run();
     } catch (error) {
@@ -190,6 +202,14 @@ class LiveCanisterInstance implements CanisterInstance {
     } finally {
       this.running = false;
       this.current = this.startState;
+    }
+    state.instructions = this.instructionsUsed(env.instructionLimit);
+    if (state.instructions > env.instructionLimit) {
+      // Whatever the module was doing when the counter ran out (the check at a loop header or
+      // function entry, or a trap further along a segment that was charged up front), the
+      // message failed for running out of instructions (IC0522).
+      failure = instructionLimitExceeded(env.instructionLimit);
+      state.instructions = env.instructionLimit;
     }
 
     if (hostError !== undefined) {
@@ -320,6 +340,11 @@ class LiveCanisterInstance implements CanisterInstance {
     return () => void fn(arg);
   }
 
+  /** Instructions charged so far in the current execution (or the last one). */
+  private instructionsUsed(limit = this.current.env.instructionLimit): bigint {
+    return limit - (this.live().counter.value as bigint);
+  }
+
   private checkWasmMemoryLimit(state: ExecutionState, env: ExecutionEnv): TrapSignal | undefined {
     const limit = env.wasmMemoryLimitBytes ?? 0n;
     const heapBytes = this.heapSizeBytes;
@@ -388,9 +413,14 @@ class LiveCanisterInstance implements CanisterInstance {
       const instance = new wasmApi.Instance(this.prepared.module, this.imports);
       this.wasm = bindExports(instance, this.prepared);
       this.heapView = EMPTY;
+      this.wasm.counter.value = this.startState.env.instructionLimit;
       const { startExport } = this.prepared.layout;
       if (startExport !== undefined) {
         asCallable(instance.exports[startExport])?.();
+      }
+      const limit = this.startState.env.instructionLimit;
+      if (this.instructionsUsed(limit) > limit) {
+        throw instructionLimitExceeded(limit);
       }
     } finally {
       this.current = previous;
@@ -428,7 +458,11 @@ const SYSTEM_EXPORTS = {
 } as const;
 
 function bindExports(instance: WasmInstance, prepared: PreparedModule): LiveWasm {
-  const { memoryExport, tableExport, globals } = prepared.layout;
+  const { memoryExport, tableExport, globals, counterExport } = prepared.layout;
+  const counter = counterExport === undefined ? undefined : instance.exports[counterExport];
+  if (!(counter instanceof wasmApi.Global)) {
+    throw createInternalError(`the module has no instruction counter export`, counter);
+  }
   const memory = memoryExport === undefined ? undefined : instance.exports[memoryExport];
   const table = tableExport === undefined ? undefined : instance.exports[tableExport];
   if (memory !== undefined && !(memory instanceof wasmApi.Memory)) {
@@ -441,6 +475,7 @@ function bindExports(instance: WasmInstance, prepared: PreparedModule): LiveWasm
     instance,
     memory,
     table,
+    counter,
     globals: globals.map((g) => {
       const global = instance.exports[g.exportName];
       if (!(global instanceof wasmApi.Global)) {

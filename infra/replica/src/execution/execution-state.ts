@@ -68,13 +68,15 @@ export interface ExecutionState {
   globalTimerNs: bigint;
   timerChanged: boolean;
   acceptedMessage: boolean;
-  /** The approximate instruction counter (performance counter 0). */
+  /** Instructions this execution used, set when it ends (see `HostBinding.instructions`). */
   instructions: bigint;
   /** Set when a host function raised a trap, so a trap swallowed by Wasm code still counts. */
   trap: TrapSignal | undefined;
 }
 
 const EMPTY = new Uint8Array(0);
+/** Mainnet's install limit, which covers the `(start)` function. */
+const START_INSTRUCTION_LIMIT = 300_000_000_000n;
 const utf8 = new TextEncoder();
 const DEFAULT_CALL_CONTEXT: CallContextState = {
   caller: EMPTY,
@@ -259,7 +261,8 @@ export function createStartState(
     status: 'running',
     subnetId: EMPTY,
     globalTimerNs: 0n,
-    instructionLimit: 1n << 62n,
+    // `(start)` runs as part of an install, under the install limit.
+    instructionLimit: START_INSTRUCTION_LIMIT,
     ...(debugPrint === undefined ? {} : { debugPrint }),
   };
   return {

@@ -3,10 +3,10 @@
  * (ic-protocol.md §7). The replica core owns scheduling, routing, the management canister,
  * certification and persistence; it talks to this module only through the names below.
  *
+ * Instructions are metered deterministically (`instrument-module.ts`); `ExecutionEnv`'s
+ * `instructionLimit` bounds each execution and exceeding it traps with IC0522.
+ *
  * Approximations, by design for now:
- * - `performance_counter` / `ExecutionResult.instructions` count 1 per System API call plus
- *   1 per byte copied across the boundary (deterministic, monotonic, far below real Wasm
- *   instruction counts); `instructionLimit` applies to that counter only.
  * - The liquid cycle balance equals the balance (no freezing-threshold reserve); `cost_*`
  *   return 13-node application-subnet fees.
  * - Composite queries are not supported yet (`REPLICA_EXEC_UNSUPPORTED`).

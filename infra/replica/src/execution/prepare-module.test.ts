@@ -93,14 +93,18 @@ describe('prepareModule', () => {
     );
     expect(exportsOf(prepared.module)).toEqual([
       'memory:memory',
+      'global:__citadel_instructions',
       'global:__persistent_mutable_global_0',
     ]);
   });
 
-  it('rewriting is idempotent, so wasmBytes can be prepared again', async () => {
+  it('exports the instruction counter without persisting it with the mutable globals', async () => {
     const prepared = await prepareModule(MINIMAL);
-    const again = await prepareModule(prepared.wasmBytes);
-    expect(again.wasmBytes).toEqual(prepared.wasmBytes);
+    expect(prepared.layout.counterExport).toBe('__citadel_instructions');
+    expect(exportsOf(prepared.module)).toContain('global:__citadel_instructions');
+    expect(prepared.layout.globals.map((g) => g.exportName)).not.toContain(
+      '__citadel_instructions',
+    );
   });
 
   it('accepts a gzip-compressed module and hashes the bytes as submitted', async () => {

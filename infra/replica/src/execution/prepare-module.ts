@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { MalformedWasm } from './byte-reader.js';
 import { createInvalidWasmError } from './errors.js';
+import { instrumentModule } from './instrument-module.js';
 import { rewriteExports } from './rewrite-exports.js';
 import type { PreparedModule } from './types.js';
 import { InvalidModule, validateModule } from './validate-module.js';
@@ -15,8 +16,8 @@ const GZIP_MAGIC = [0x1f, 0x8b, 0x08] as const;
 
 /**
  * Turns the bytes of an `install_code` into a runnable module: gunzip (if the bytes start with
- * `1f 8b 08`), check the IC's module rules (§7.1), export table, memory and mutable globals
- * (pitfall 13) and compile.
+ * `1f 8b 08`), check the IC's module rules (§7.1), add the instruction counter
+ * (`instrument-module.ts`), export table, memory and mutable globals (pitfall 13) and compile.
  *
  * @throws CitadelError `input` / `REPLICA_EXEC_INVALID_WASM` with `details.icErrorCode = 'IC0505'`
  *   and the message "Canister's Wasm module is not valid: <reason>".
@@ -52,6 +53,7 @@ export async function prepareModule(wasmOrGzip: Uint8Array): Promise<PreparedMod
       tableExport: rewritten.tableExport,
       globals: rewritten.globals,
       startExport: rewritten.startExport,
+      counterExport: rewritten.counterExport,
     },
   };
 }
@@ -59,7 +61,14 @@ export async function prepareModule(wasmOrGzip: Uint8Array): Promise<PreparedMod
 function analyze(wasm: Uint8Array) {
   try {
     const info = parseWasmModule(wasm);
-    return { canisterInterface: validateModule(info), rewritten: rewriteExports(wasm, info) };
+    const canisterInterface = validateModule(info);
+    const metered = instrumentModule(wasm, info);
+    const rewritten = rewriteExports(
+      metered.bytes,
+      parseWasmModule(metered.bytes),
+      metered.counterGlobal,
+    );
+    return { canisterInterface, rewritten };
   } catch (error) {
     if (error instanceof MalformedWasm) {
       throw createInvalidWasmError(`Failed to decode wasm module: ${error.message}`, error);

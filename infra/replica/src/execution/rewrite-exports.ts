@@ -24,6 +24,8 @@ export interface RewrittenModule {
   readonly globals: readonly PersistedGlobal[];
   /** The former `(start)` function, exported so the instance can run it after instantiation. */
   readonly startExport: string | undefined;
+  /** The instruction counter global (see `instrument-module.ts`), when one was given. */
+  readonly counterExport: string | undefined;
 }
 
 const HEADER_BYTES = 8;
@@ -38,8 +40,16 @@ const AFTER_EXPORT: ReadonlySet<number> = new Set([
   SectionId.data,
 ]);
 
-/** Appends the exports the engine needs; returns the input bytes unchanged if none are missing. */
-export function rewriteExports(bytes: Uint8Array, info: WasmModuleInfo): RewrittenModule {
+/**
+ * Appends the exports the engine needs; returns the input bytes unchanged if none are missing.
+ * `counterGlobal` is exported as `__citadel_instructions` and left out of the persisted globals:
+ * the host resets it before every execution.
+ */
+export function rewriteExports(
+  bytes: Uint8Array,
+  info: WasmModuleInfo,
+  counterGlobal?: number,
+): RewrittenModule {
   const taken = new Set(info.exports.map((e) => e.name));
   const added: Uint8Array[] = [];
 
@@ -64,8 +74,12 @@ export function rewriteExports(bytes: Uint8Array, info: WasmModuleInfo): Rewritt
   const memoryExport = info.memories.length > 0 ? exportOf('memory', 0, 'memory') : undefined;
   const tableExport = info.tableCount > 0 ? exportOf('table', 0, 'table') : undefined;
   const globals: PersistedGlobal[] = [];
+  const counterExport =
+    counterGlobal === undefined
+      ? undefined
+      : exportOf('global', counterGlobal, '__citadel_instructions');
   info.globals.forEach((global, index) => {
-    if (global.mutable) {
+    if (global.mutable && index !== counterGlobal) {
       const exportName = exportOf('global', index, `__persistent_mutable_global_${index}`);
       globals.push({ index, type: global.type, exportName });
     }
@@ -83,7 +97,7 @@ export function rewriteExports(bytes: Uint8Array, info: WasmModuleInfo): Rewritt
   }
 
   if (added.length === 0 && startSection === undefined) {
-    return { bytes, memoryExport, tableExport, globals, startExport };
+    return { bytes, memoryExport, tableExport, globals, startExport, counterExport };
   }
 
   const exportSection = info.sections.find((s) => s.id === SectionId.export);
@@ -120,5 +134,12 @@ export function rewriteExports(bytes: Uint8Array, info: WasmModuleInfo): Rewritt
   if (!exportWritten) {
     parts.push(newExportSection);
   }
-  return { bytes: concatBytes(parts), memoryExport, tableExport, globals, startExport };
+  return {
+    bytes: concatBytes(parts),
+    memoryExport,
+    tableExport,
+    globals,
+    startExport,
+    counterExport,
+  };
 }

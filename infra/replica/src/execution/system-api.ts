@@ -18,9 +18,8 @@ import { WASM_PAGE_BYTES } from './wasm-js-api.js';
  * i64 results must be BigInts. Every memory access is bounds-checked against the current
  * memory size and traps instead of throwing a host error.
  *
- * `performance_counter` is an approximation: plain V8 has no instruction metering, so the
- * counter is `1 per System API call + 1 per byte copied across the boundary`, which is
- * deterministic and monotonic but far below real Wasm instruction counts.
+ * Instructions: the module meters its own Wasm instructions (`instrument-module.ts`); each
+ * System API call adds 1 more, plus 1 per byte it copies across the boundary.
  */
 
 /** What the host functions need from the instance. */
@@ -30,6 +29,12 @@ export interface HostBinding {
   /** A view over the current Wasm memory (re-read after every grow). */
   heap(): Uint8Array;
   stable(): StableMemory;
+  /** The execution's instruction counter, shared with the instrumented module. */
+  readonly instructions: {
+    used(): bigint;
+    /** Subtracts `amount`; false once the execution is over its limit. */
+    charge(amount: bigint): boolean;
+  };
 }
 
 /** Host functions by `ic0` name. */
@@ -88,8 +93,7 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
   };
 
   const charge = (state: ExecutionState, amount: bigint) => {
-    state.instructions += amount;
-    if (state.instructions > state.env.instructionLimit) {
+    if (!binding.instructions.charge(amount)) {
       throw raise(state, instructionLimitExceeded(state.env.instructionLimit));
     }
   };
@@ -698,9 +702,9 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
       const s = enter('performance_counter');
       switch (counterType >>> 0) {
         case 0:
-          return s.instructions;
+          return binding.instructions.used();
         case 1:
-          return s.instructionsBefore + s.instructions;
+          return s.instructionsBefore + binding.instructions.used();
         default:
           throw raise(
             s,

@@ -14,8 +14,8 @@ export interface PreparedModule {
   /** `icp:public <name>` / `icp:private <name>` sections keyed by the full section name. */
   readonly customSections: ReadonlyMap<string, Uint8Array>;
   /**
-   * The decompressed, rewritten binary. `prepareModule(wasmBytes)` yields an equivalent module
-   * (the rewrite is idempotent) but a different `moduleHash`, so persist the hash separately.
+   * The decompressed, instrumented and rewritten binary that was compiled. Persist the submitted
+   * bytes, not these: preparing them again would meter the metering code too.
    */
   readonly wasmBytes: Uint8Array;
   /** Where the instance's memory, table and mutable globals are exported (in snapshot order). */
@@ -30,6 +30,8 @@ export interface ModuleLayout {
   readonly globals: readonly PersistedGlobal[];
   /** The module's `(start)` function, run by the engine right after instantiation. */
   readonly startExport: string | undefined;
+  /** The i64 global holding the instructions still allowed (`instrument-module.ts`). */
+  readonly counterExport: string | undefined;
 }
 
 /** A public method kind, as named by the export prefix. */
@@ -159,7 +161,7 @@ export interface ExecutionEnv {
   readonly subnetId: Uint8Array;
   /** Current global timer; 0n = unset. */
   readonly globalTimerNs: bigint;
-  /** Limit for the approximate instruction counter (see `performance_counter`); exceeding it traps with IC0522. */
+  /** Instructions this execution may use; exceeding it traps with IC0522. */
   readonly instructionLimit: bigint;
   /** `wasm_memory_limit` setting; checked after update-like executions. 0n or absent = none. */
   readonly wasmMemoryLimitBytes?: bigint;
@@ -201,7 +203,7 @@ export interface ExecutionEffects {
 export interface ExecutionResult {
   readonly outcome: ExecutionOutcome;
   readonly effects: ExecutionEffects;
-  /** Approximate instruction count (see the module overview in `index.ts`). */
+  /** Instructions executed: Wasm instructions, bulk-memory bytes and System API charges. */
   readonly instructions: bigint;
 }
 

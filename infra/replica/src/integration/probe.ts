@@ -24,6 +24,10 @@ export const probeIdlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
     stable_size: I.Func([], [I.Nat64], ['query']),
     greeting: I.Func([], [I.Text], ['query']),
     upgrades: I.Func([], [I.Nat], ['query']),
+    spin: I.Func([], [], []),
+    spin_query: I.Func([], [], ['query']),
+    schedule_spin: I.Func([I.Nat64], [], []),
+    work: I.Func([I.Nat32], [I.Nat64], []),
   });
 
 /** The probe canister's methods as an actor exposes them. */
@@ -48,4 +52,8 @@ export interface ProbeActor {
   stable_size(): Promise<bigint>;
   greeting(): Promise<string>;
   upgrades(): Promise<bigint>;
+  spin(): Promise<void>;
+  spin_query(): Promise<void>;
+  schedule_spin(delaySeconds: bigint): Promise<void>;
+  work(turns: number): Promise<bigint>;
 }

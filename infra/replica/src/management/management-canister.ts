@@ -9,7 +9,6 @@ import type { CanisterTable } from '../state/canister-table.js';
 import type { Reject } from '../state/reject.js';
 import { createReject, rejects } from '../state/reject.js';
 import type { ExecutionContextFactory } from '../scheduler/execution-env.js';
-import { INSTALL_INSTRUCTION_LIMIT } from '../scheduler/execution-env.js';
 import type { CallResponse, ManagementHandler } from '../scheduler/scheduler.js';
 import * as T from './candid.js';
 import type { RandomTape } from './random-tape.js';
@@ -420,7 +419,7 @@ export class ManagementCanister implements ManagementHandler {
       throw error;
     }
     const env = () =>
-      this.#opts.env.create(canister, timeNs, { instructionLimit: INSTALL_INSTRUCTION_LIMIT });
+      this.#opts.env.create(canister, timeNs, { limit: 'install' });
     const trapped = (result: ExecutionResult): void => {
       if (result.outcome.kind === 'trapped') {
         fail(

@@ -1,19 +1,29 @@
 import type { ExecutionEnv } from '../execution/index.js';
 import type { CanisterRecord } from '../state/canister.js';
 
-/** Instructions a single update/timer message may use on mainnet (resource limits). */
-export const UPDATE_INSTRUCTION_LIMIT = 40_000_000_000n;
-/** Instructions a single query may use on mainnet. */
-export const QUERY_INSTRUCTION_LIMIT = 5_000_000_000n;
-/** Instructions an install or upgrade may use on mainnet. */
-export const INSTALL_INSTRUCTION_LIMIT = 300_000_000_000n;
+/** Instructions one execution may use, by what it is. */
+export interface InstructionLimits {
+  /** Update calls, callbacks, heartbeats and timers. */
+  readonly update: bigint;
+  /** Queries (non-replicated). */
+  readonly query: bigint;
+  /** `canister_init`, `canister_pre_upgrade` + `canister_post_upgrade` (each). */
+  readonly install: bigint;
+}
+
+/** Per-message instruction limits of an ICP application subnet (resource limits). */
+export const MAINNET_INSTRUCTION_LIMITS: InstructionLimits = {
+  update: 40_000_000_000n,
+  query: 5_000_000_000n,
+  install: 300_000_000_000n,
+};
 
 /** Builds the per-execution environment a canister sees through the System API. */
 export interface ExecutionContextFactory {
   create(
     canister: CanisterRecord,
     timeNs: bigint,
-    options?: { instructionLimit?: bigint },
+    options?: { limit?: keyof InstructionLimits },
   ): ExecutionEnv;
 }
 
@@ -22,10 +32,13 @@ export interface ExecutionEnvParams {
   readonly rootKeyDer: Uint8Array;
   readonly subnetId: Uint8Array;
   readonly debugPrint?: (canisterId: string, text: string) => void;
+  /** @default MAINNET_INSTRUCTION_LIMITS */
+  readonly instructionLimits?: InstructionLimits;
 }
 
 /** The default factory: reads the canister record at the moment an execution starts. */
 export function createExecutionEnvFactory(params: ExecutionEnvParams): ExecutionContextFactory {
+  const limits = params.instructionLimits ?? MAINNET_INSTRUCTION_LIMITS;
   return {
     create(canister, timeNs, options) {
       const print = params.debugPrint;
@@ -39,7 +52,7 @@ export function createExecutionEnvFactory(params: ExecutionEnvParams): Execution
         status: canister.status,
         subnetId: params.subnetId,
         globalTimerNs: canister.globalTimerNs,
-        instructionLimit: options?.instructionLimit ?? UPDATE_INSTRUCTION_LIMIT,
+        instructionLimit: limits[options?.limit ?? 'update'],
         ...(print ? { debugPrint: (text: string) => print(canister.idText, text) } : {}),
       };
     },

@@ -17,6 +17,7 @@ import {
   dataCertificate,
   init,
   msgCaller,
+  performanceCounter,
   postUpgrade,
   query,
   setTimer,
@@ -34,6 +35,21 @@ const meta = new StableBTreeMap<string, string>(1);
 
 const GREETING_KEY = 'greeting';
 const UPGRADES_KEY = 'upgrades';
+
+/** An install argument that makes `init` loop for ever, to test the install instruction limit. */
+const SPIN_GREETING = 'spin';
+
+/** A loop the QuickJS interpreter cannot leave: only the replica's instruction limit ends it. */
+function spinForever(): never {
+  let turns = 0;
+  for (;;) {
+    turns += 1;
+    if (turns < 0) {
+      break;
+    }
+  }
+  trap('spinForever: unreachable');
+}
 
 /** Serialises stable entries exactly as `StableBTreeMap` stores them, to measure their size. */
 const serialiser = StableJson();
@@ -63,6 +79,9 @@ export default class {
 
   @init([IDL.Opt(IDL.Text)])
   init(greeting: [] | [string]): void {
+    if (greeting[0] === SPIN_GREETING) {
+      spinForever();
+    }
     meta.insert(GREETING_KEY, greeting[0] ?? DEFAULT_GREETING);
   }
 
@@ -212,6 +231,37 @@ export default class {
   @query([], IDL.Text)
   greeting(): string {
     return meta.get(GREETING_KEY) ?? DEFAULT_GREETING;
+  }
+
+  /** Changes the heap, then loops for ever: the instruction limit must end it and undo the change. */
+  @update([])
+  spin(): void {
+    this.counter += 1n;
+    spinForever();
+  }
+
+  @query([])
+  spin_query(): void {
+    spinForever();
+  }
+
+  /** Sets a one-shot timer whose callback loops for ever. */
+  @update([IDL.Nat64])
+  schedule_spin(delaySeconds: bigint): void {
+    setTimer(Number(delaySeconds), () => {
+      this.timerFired += 1n;
+      spinForever();
+    });
+  }
+
+  /** Runs `turns` loop iterations and returns `performance_counter(0)` after them. */
+  @update([IDL.Nat32], IDL.Nat64)
+  work(turns: number): bigint {
+    let total = 0;
+    for (let i = 0; i < turns; i++) {
+      total += i;
+    }
+    return total >= 0 ? performanceCounter(0) : 0n;
   }
 
   @query([], IDL.Nat)

@@ -418,8 +418,7 @@ export class ManagementCanister implements ManagementHandler {
       }
       throw error;
     }
-    const env = () =>
-      this.#opts.env.create(canister, timeNs, { limit: 'install' });
+    const env = () => this.#opts.env.create(canister, timeNs, { limit: 'install' });
     const trapped = (result: ExecutionResult): void => {
       if (result.outcome.kind === 'trapped') {
         fail(

@@ -9,12 +9,18 @@ import type { SignatureVerifier } from '@citadel/protocol';
 
 import { IngressError, IngressErrorCode } from './errors.js';
 import { formatTimeNs } from './ingress-expiry.js';
+import { exceedsItemBudget } from './item-budget.js';
 import type { SignedDelegation } from './parse-envelope.js';
 
 /** At most 20 delegations per request (interface spec "Authentication"; IC validator). */
 export const MAX_DELEGATIONS = 20;
 /** At most 1000 targets per delegation (same sources). */
 export const MAX_TARGETS_PER_DELEGATION = 1000;
+/**
+ * Most CBOR items in one `delegation` map: 1000 targets plus room for the fixed fields. Its
+ * hash costs one SHA-256 per item, and is taken before its signature can be checked.
+ */
+export const MAX_DELEGATION_ITEMS = MAX_TARGETS_PER_DELEGATION + 64;
 
 /** Parameters of {@link verifyDelegationChain}. */
 export interface VerifyDelegationChainParams {
@@ -77,6 +83,15 @@ export function verifyDelegationChain(params: VerifyDelegationChainParams): Dele
       throw invalidDelegation(
         IngressErrorCode.TOO_MANY_TARGETS,
         `Delegation target error: expected at most ${MAX_TARGETS_PER_DELEGATION} targets per delegation, but got ${delegation.targets.length}`,
+        'limit',
+      );
+    }
+  }
+  for (const [i, delegation] of delegations.entries()) {
+    if (exceedsItemBudget(delegation.map, MAX_DELEGATION_ITEMS)) {
+      throw invalidDelegation(
+        IngressErrorCode.TOO_MANY_ITEMS,
+        `delegation ${i + 1} holds more than ${MAX_DELEGATION_ITEMS} CBOR items; a delegation has pubkey, expiration, at most ${MAX_TARGETS_PER_DELEGATION} targets and permissions.`,
         'limit',
       );
     }

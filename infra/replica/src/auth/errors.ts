@@ -17,6 +17,12 @@ export const IngressErrorCode = {
   WRONG_REQUEST_TYPE: 'REPLICA_INGRESS_WRONG_REQUEST_TYPE',
   /** A call whose argument and method name exceed the 2 MiB ingress limit (413). */
   MESSAGE_TOO_LARGE: 'REPLICA_INGRESS_MESSAGE_TOO_LARGE',
+  /**
+   * The content, or a delegation, holds more CBOR items than any request within the limits
+   * can (fields the spec does not define); refused before hashing, which costs one SHA-256
+   * per item.
+   */
+  TOO_MANY_ITEMS: 'REPLICA_INGRESS_TOO_MANY_ITEMS',
   /** More than 1000 read_state paths. */
   TOO_MANY_PATHS: 'REPLICA_INGRESS_TOO_MANY_PATHS',
   /** A read_state path with more than 127 labels. */

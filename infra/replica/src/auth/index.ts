@@ -1,6 +1,7 @@
 export type { SignatureVerifier } from '@citadel/protocol';
 export {
   MAX_DELEGATIONS,
+  MAX_DELEGATION_ITEMS,
   MAX_TARGETS_PER_DELEGATION,
   verifyDelegationChain,
 } from './delegation-chain.js';
@@ -21,6 +22,7 @@ export type {
   ValidatedRequest,
 } from './types.js';
 export {
+  MAX_CONTENT_ITEMS,
   MAX_INGRESS_BYTES_PER_MESSAGE,
   MAX_LABELS_PER_PATH,
   MAX_NONCE_BYTES,

@@ -2,6 +2,7 @@ import { PRINCIPAL_MAX_BYTES, isCborMap } from '@citadel/protocol';
 import type { CborMap, CborValue } from '@citadel/protocol';
 
 import { IngressError, IngressErrorCode } from './errors.js';
+import { MAX_LABELS_PER_PATH, MAX_READ_STATE_PATHS } from './limits.js';
 import type { IngressEndpoint, RequestContent } from './types.js';
 
 /** One `sender_delegation` entry (interface spec "Authentication"). */
@@ -106,18 +107,24 @@ function parseContent(map: CborMap, endpoint: IngressEndpoint, fail: Fail): Requ
     if (!Array.isArray(paths)) {
       throw fail('content.paths must be an array of paths');
     }
+    const checked = (paths as readonly CborValue[]).map((path, i) => {
+      if (
+        !Array.isArray(path) ||
+        !(path as readonly CborValue[]).every((label) => label instanceof Uint8Array)
+      ) {
+        throw fail(`content.paths[${i}] must be an array of byte-string labels`);
+      }
+      return path as Uint8Array[];
+    });
+    // Paths over the limits stay views: validateEnvelope refuses them next, and copying a
+    // 2 MiB body of empty labels one by one would block the network for seconds.
+    const withinLimits =
+      checked.length <= MAX_READ_STATE_PATHS &&
+      checked.every((path) => path.length <= MAX_LABELS_PER_PATH);
     return {
       requestType,
       ...common,
-      paths: (paths as readonly CborValue[]).map((path, i) => {
-        if (
-          !Array.isArray(path) ||
-          !(path as readonly CborValue[]).every((label) => label instanceof Uint8Array)
-        ) {
-          throw fail(`content.paths[${i}] must be an array of byte-string labels`);
-        }
-        return (path as readonly Uint8Array[]).map((label) => label.slice());
-      }),
+      paths: withinLimits ? checked.map((path) => path.map((label) => label.slice())) : checked,
     };
   }
   const canisterId = principal(map, 'canister_id', fail);

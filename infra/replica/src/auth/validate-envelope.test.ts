@@ -604,6 +604,73 @@ describe('validateEnvelope with envelopes built by hand', () => {
     );
   });
 
+  it('validateEnvelope refuses content with more CBOR items than any valid request, before hashing it', async () => {
+    const content: CborMap = {
+      request_type: 'read_state',
+      paths: [],
+      sender: new Uint8Array([4]),
+      ingress_expiry: NOW_NS + MINUTE_NS,
+      // One SHA-256 per item: a million of them would block the network for seconds.
+      padding: Array.from({ length: 1_000_000 }, () => 0),
+    };
+    const error = await expectRejected(
+      () => validate(decodeCbor(encodeCbor({ content })), 'read_state'),
+      IngressErrorCode.TOO_MANY_ITEMS,
+    );
+    expect(error.kind).toBe('limit');
+    expect(error.message).toMatch(/more than 128064 CBOR items/);
+  });
+
+  it('validateEnvelope refuses a path of two million labels without copying them first', async () => {
+    const content: CborMap = {
+      request_type: 'read_state',
+      paths: [Array.from({ length: 2_000_000 }, () => new Uint8Array(0))],
+      sender: new Uint8Array([4]),
+      ingress_expiry: NOW_NS + MINUTE_NS,
+    };
+    const started = performance.now();
+    await expectRejected(() => validate({ content }, 'read_state'), IngressErrorCode.PATH_TOO_LONG);
+    // Copying each label took over 3 s on a 2-core machine; refusing takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('validateEnvelope accepts the largest read_state within the limits: 1000 paths of 127 labels', async () => {
+    const paths = Array.from({ length: 1000 }, () =>
+      Array.from({ length: 127 }, () => new Uint8Array([1])),
+    );
+    await expect(
+      validate(envelopeOf2(new AnonymousIdentity(), { paths }, 'read_state'), 'read_state'),
+    ).resolves.toBeDefined();
+  });
+
+  it('validateEnvelope refuses a delegation with more CBOR items than 1000 targets need, before hashing it', async () => {
+    const root = Ed25519KeyIdentity.generate();
+    const session = Ed25519KeyIdentity.generate();
+    const delegation: CborMap = {
+      pubkey: session.getPublicKey().toDer(),
+      expiration: NOW_NS + 10n * MINUTE_NS,
+      padding: Array.from({ length: 100_000 }, () => 0),
+    };
+    const content: CborMap = {
+      request_type: 'call',
+      canister_id: CANISTER.toUint8Array(),
+      method_name: 'greet',
+      arg: new Uint8Array(),
+      sender: root.getPrincipal().toUint8Array(),
+      ingress_expiry: NOW_NS + MINUTE_NS,
+    };
+    const envelope = decodeCbor(
+      encodeCbor({
+        content,
+        sender_pubkey: root.getPublicKey().toDer(),
+        sender_sig: await sign(session, 'ic-request', requestIdOf(content)),
+        sender_delegation: [{ delegation, signature: new Uint8Array(64) }],
+      }),
+    );
+    const error = await expectRejected(() => validate(envelope), IngressErrorCode.TOO_MANY_ITEMS);
+    expect(error.message).toMatch(/^Invalid delegation: delegation 1 holds more than 1064/);
+  });
+
   it('validateEnvelope accepts an Internet-Identity-style chain rooted in a canister-signature key when the verifier knows that kind', async () => {
     const rootKeyDer = encodeCanisterSignaturePublicKeyDer(
       Principal.fromText('rdmx6-jaaaa-aaaaa-aaadq-cai').toUint8Array(),

@@ -13,6 +13,8 @@ import type { CborMap, CborValue, RequestId } from '@citadel/protocol';
 import { verifyDelegationChain } from './delegation-chain.js';
 import { IngressError, IngressErrorCode } from './errors.js';
 import { assertIngressExpiry } from './ingress-expiry.js';
+import { exceedsItemBudget } from './item-budget.js';
+import { MAX_LABELS_PER_PATH, MAX_READ_STATE_PATHS } from './limits.js';
 import { parseEnvelope } from './parse-envelope.js';
 import type { ParsedEnvelope } from './parse-envelope.js';
 import type { ValidateEnvelopeParams, ValidatedRequest } from './types.js';
@@ -21,16 +23,20 @@ import type { ValidateEnvelopeParams, ValidatedRequest } from './types.js';
 export const MAX_INGRESS_BYTES_PER_MESSAGE = 2 * 1024 * 1024;
 /** Longest nonce, 32 bytes (interface spec "Request content"). */
 export const MAX_NONCE_BYTES = 32;
-/** Most paths in one read_state request. */
-export const MAX_READ_STATE_PATHS = 1000;
-/** Most labels in one read_state path. */
-export const MAX_LABELS_PER_PATH = 127;
+export { MAX_LABELS_PER_PATH, MAX_READ_STATE_PATHS } from './limits.js';
+/**
+ * Most CBOR items in a request's content: what 1000 read_state paths of 127 labels need,
+ * plus room for the fixed fields. The request id costs one SHA-256 per item, so without this
+ * bound a 2 MiB body of fields the spec does not define blocks the network for seconds.
+ */
+export const MAX_CONTENT_ITEMS = MAX_READ_STATE_PATHS * (MAX_LABELS_PER_PATH + 1) + 64;
 
 /**
  * Validates an ingress envelope with the IC's rules (IC validator ingress_validation.rs;
  * digest §2 and §3.4) and returns the authenticated request. Order of checks: structure and
- * `request_type`, read_state path limits, call size, `ingress_expiry` (skipped for anonymous
- * queries and read_state, spec ≥ 0.29), nonce size, anonymous vs signed, sender ↔ key,
+ * `request_type`, read_state path limits, content size in CBOR items (before any hashing),
+ * call size, `ingress_expiry` (skipped for anonymous queries and read_state, spec ≥ 0.29),
+ * nonce size, anonymous vs signed, sender ↔ key,
  * delegation chain, request signature over `0x0A "ic-request" ‖ request_id`, and for call and
  * query the delegation targets. Throws an {@link IngressError} carrying the IC's HTTP status
  * and message.
@@ -46,11 +52,18 @@ export function validateEnvelope(
   const { endpoint, nowNs } = params;
   const parsed = parseEnvelope(envelope, endpoint);
   const { content } = parsed;
-  const requestId = computeRequestId(parsed.contentMap, endpoint);
-
+  // Limits on the size of the content come before the request id, whose cost grows with it.
   if (content.requestType === 'read_state') {
     assertPathLimits(content.paths);
   }
+  if (exceedsItemBudget(parsed.contentMap, MAX_CONTENT_ITEMS)) {
+    throw new IngressError(
+      'limit',
+      IngressErrorCode.TOO_MANY_ITEMS,
+      `The request content holds more than ${MAX_CONTENT_ITEMS} CBOR items, more than any request within the limits needs; send only the fields of the interface spec.`,
+    );
+  }
+  const requestId = computeRequestId(parsed.contentMap, endpoint);
   if (content.requestType === 'call') {
     const bytes = content.arg.length + new TextEncoder().encode(content.methodName).length;
     if (bytes > MAX_INGRESS_BYTES_PER_MESSAGE) {

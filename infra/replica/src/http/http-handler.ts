@@ -1,6 +1,8 @@
 import type { CborMap, CborValue } from '@citadel/protocol';
 import {
   CitadelError,
+  PRINCIPAL_MAX_BYTES,
+  bytesToHex,
   decodeCbor,
   encodeCbor,
   principalFromText,
@@ -80,6 +82,11 @@ export function createHttpHandler(
 
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    // Refused on the headers alone, before a byte of the body is read.
+    const declared = declaredLength(request);
+    if (declared !== null && declared > MAX_REQUEST_BODY_BYTES) {
+      throw tooLarge(`of ${declared} bytes (its content-length)`);
+    }
     if (request.method === 'OPTIONS') {
       return new Response(null, { status: 204, headers: CORS_HEADERS });
     }
@@ -100,7 +107,7 @@ export function createHttpHandler(
     }
     const match = ROUTE.exec(url.pathname);
     if (!match) {
-      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+      throw notFound(url.pathname);
     }
     const [, version, scope, idText, endpoint] = match as unknown as [
       string,
@@ -113,12 +120,12 @@ export function createHttpHandler(
       throw new HttpError(405, HttpErrorCode.METHOD_NOT_ALLOWED, `Use POST for ${url.pathname}.`);
     }
     if (scope === 'subnet' && endpoint !== 'read_state') {
-      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+      throw notFound(url.pathname);
     }
     if (version === 'v3' && endpoint !== 'call') {
-      throw new HttpError(404, HttpErrorCode.NOT_FOUND, `No endpoint at ${url.pathname}.`);
+      throw notFound(url.pathname);
     }
-    const effectiveId = parsePrincipal(decodeURIComponent(idText));
+    const effectiveId = parsePrincipal(idText);
     const envelope = await readCbor(request);
     if (scope === 'subnet') {
       if (!equal(effectiveId, network.keys.subnetId)) {
@@ -221,7 +228,7 @@ export function createHttpHandler(
 
   async function query(envelope: CborValue, effectiveId: Uint8Array): Promise<Response> {
     const { request, content } = validateCanisterRequest(envelope, 'query', effectiveId);
-    const outcome = network.query({
+    const outcome = await network.query({
       canisterId: content.canisterId,
       method: content.methodName,
       arg: content.arg,
@@ -279,7 +286,7 @@ export function createHttpHandler(
             throw new HttpError(
               400,
               HttpErrorCode.EFFECTIVE_CANISTER_ID_MISMATCH,
-              `Effective principal id in URL ${principalToText(effectiveId)} does not match requested principal id: ${principalToText(id)}.`,
+              `Effective principal id in URL ${principalToText(effectiveId)} does not match requested principal id: ${describePrincipal(id)}.`,
             );
           }
           if (leaf === 'module_hash' || leaf === 'controllers') {
@@ -369,26 +376,27 @@ export function createHttpHandler(
   };
 }
 
+const notFound = (pathname: string): HttpError =>
+  new HttpError(
+    404,
+    HttpErrorCode.NOT_FOUND,
+    `No endpoint at ${pathname.slice(0, 200)}; this network serves GET /api/v2/status, POST /api/v2/canister/<id>/call|query|read_state, /api/v3/canister/<id>/call and /api/v2/subnet/<id>/read_state.`,
+  );
+
 const invalidPath = (): HttpError =>
   new HttpError(404, HttpErrorCode.INVALID_PATH, 'Invalid path requested.');
 
 async function readCbor(request: Request): Promise<CborValue> {
   const type = request.headers.get('content-type');
-  if (type?.split(';')[0]?.trim() !== 'application/cbor') {
+  // Media types are case-insensitive (RFC 9110 §8.3.1).
+  if (type?.split(';')[0]?.trim().toLowerCase() !== 'application/cbor') {
     throw new HttpError(
       400,
       HttpErrorCode.CONTENT_TYPE,
       'Unexpected content-type, expected application/cbor.',
     );
   }
-  const length = Number(request.headers.get('content-length') ?? '0');
-  if (length > MAX_REQUEST_BODY_BYTES) {
-    throw tooLarge(length);
-  }
-  const body = new Uint8Array(await request.arrayBuffer());
-  if (body.length > MAX_REQUEST_BODY_BYTES) {
-    throw tooLarge(body.length);
-  }
+  const body = await readBody(request);
   try {
     return decodeCbor(body);
   } catch (error) {
@@ -403,23 +411,86 @@ async function readCbor(request: Request): Promise<CborValue> {
   }
 }
 
-const tooLarge = (bytes: number): HttpError =>
+/** The declared `content-length`, or null when absent or not a plain decimal number. */
+function declaredLength(request: Request): number | null {
+  const value = request.headers.get('content-length')?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * Reads the body into one fresh buffer, refusing with 413 as soon as it grows past
+ * {@link MAX_REQUEST_BODY_BYTES}: a body without a declared length (chunked) is never
+ * buffered beyond the limit. The stream is released, not cancelled, on refusal: cancelling
+ * the Node adapter's stream destroys the socket before the 413 can be sent.
+ */
+async function readBody(request: Request): Promise<Uint8Array> {
+  if (!request.body) {
+    return new Uint8Array(0);
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = await reader.read().catch((): never => {
+        throw new HttpError(
+          400,
+          HttpErrorCode.BODY_INCOMPLETE,
+          `The request body ended early after ${total} bytes: the connection closed or its framing broke.`,
+        );
+      });
+      if (chunk.done) {
+        break;
+      }
+      if (!(chunk.value instanceof Uint8Array)) {
+        throw new HttpError(400, HttpErrorCode.BODY_INCOMPLETE, 'The request body is not bytes.');
+      }
+      total += chunk.value.length;
+      if (total > MAX_REQUEST_BODY_BYTES) {
+        throw tooLarge(`(${total} bytes read so far)`);
+      }
+      chunks.push(chunk.value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  // Always a copy: Node hands out chunks that are views into shared pool buffers.
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
+}
+
+const tooLarge = (detail: string): HttpError =>
   new HttpError(
     413,
     HttpErrorCode.PAYLOAD_TOO_LARGE,
-    `Request of ${bytes} bytes exceeds the limit of ${MAX_REQUEST_BODY_BYTES} bytes; install large modules with upload_chunk and install_chunked_code.`,
+    `The request body ${detail} exceeds the limit of ${MAX_REQUEST_BODY_BYTES} bytes; install large modules with upload_chunk and install_chunked_code.`,
   );
 
-function parsePrincipal(text: string): Uint8Array {
+/** The principal in a URL segment; a malformed percent-escape is as invalid as a bad checksum. */
+function parsePrincipal(segment: string): Uint8Array {
   try {
-    return principalFromText(text);
+    return principalFromText(decodeURIComponent(segment));
   } catch {
     throw new HttpError(
       400,
       HttpErrorCode.INVALID_PRINCIPAL,
-      `'${text}' in the URL is not a valid principal.`,
+      `'${segment.slice(0, 100)}' in the URL is not a valid principal (textual form such as rwlgt-iiaaa-aaaaa-aaaaa-cai).`,
     );
   }
+}
+
+/** A path label that should be a principal, shown as text, or as hex when it cannot be one. */
+function describePrincipal(label: Uint8Array): string {
+  if (label.length > PRINCIPAL_MAX_BYTES) {
+    const shown = `${bytesToHex(label.subarray(0, 32))}${label.length > 32 ? '…' : ''}`;
+    return `0x${shown} (${label.length} bytes, longer than any principal)`;
+  }
+  return principalToText(label);
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -5,6 +5,8 @@ import type { ActorSubclass, Identity } from '@dfinity/agent';
 import { Actor, HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import type { BoundServer, ServeHandlerOptions } from '../http/node-server.js';
+import { serveHandler } from '../http/node-server.js';
 import { managementIdlFactory } from '../management/candid.js';
 import type { Replica, ReplicaOptions } from '../replica.js';
 import { createReplica } from '../replica.js';
@@ -35,7 +37,18 @@ export interface TestNetwork {
   probe(canisterId: Principal, identity?: Identity): Promise<ActorSubclass<ProbeActor>>;
   /** Creates a canister controlled by `identity` and installs the probe (gzip) into it. */
   deployProbe(identity: Identity, greeting?: string): Promise<Principal>;
+  /**
+   * Serves the replica on a free loopback port, for the tests where a real socket matters
+   * (timeouts, connection limits, raw HTTP). Closed with the network.
+   */
+  serve(options?: Omit<ServeHandlerOptions, 'host' | 'port'>): Promise<ServedNetwork>;
   close(): Promise<void>;
+}
+
+/** A test network's replica listening on 127.0.0.1. */
+export interface ServedNetwork extends BoundServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
 }
 
 /** Management methods used by the tests, typed loosely at the Candid boundary. */
@@ -116,6 +129,7 @@ export async function startTestNetwork(
     });
   const probe = async (canisterId: Principal, identity?: Identity) =>
     Actor.createActor<ProbeActor>(probeIdlFactory, { agent: await agent(identity), canisterId });
+  const served: BoundServer[] = [];
   return {
     replica,
     agent,
@@ -140,6 +154,18 @@ export async function startTestNetwork(
       });
       return canister_id;
     },
-    close: () => replica.close(),
+    async serve(serveOptions = {}) {
+      const bound = await serveHandler(replica.fetch, {
+        ...serveOptions,
+        host: '127.0.0.1',
+        port: 0,
+      });
+      served.push(bound);
+      return { ...bound, url: `http://127.0.0.1:${bound.port}` };
+    },
+    async close() {
+      await Promise.all(served.map((bound) => bound.close()));
+      await replica.close();
+    },
   };
 }

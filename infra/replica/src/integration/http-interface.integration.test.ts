@@ -10,6 +10,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { decodeCbor, encodeCbor } from '@citadel/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BODY_BYTES } from '../http/http-handler.js';
 import type { TestNetwork } from './harness.js';
 import { TEST_HOST, startTestNetwork } from './harness.js';
 import type { ProbeActor } from './probe.js';
@@ -135,6 +136,86 @@ describe('the IC HTTP interface', () => {
       new Uint8Array(3 * 1024 * 1024),
     );
     expect(response.status).toBe(413);
+  });
+
+  it('refuses a streamed body once it passes the limit, without reading it to the end', async () => {
+    let pulledBytes = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulledBytes += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const response = await net.replica.fetch(
+      new Request(`${TEST_HOST}/api/v2/canister/${canister.toText()}/call`, {
+        method: 'POST',
+        body: endless,
+        headers: { 'content-type': 'application/cbor' },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_HTTP_PAYLOAD_TOO_LARGE');
+    expect(pulledBytes).toBeLessThan(MAX_REQUEST_BODY_BYTES + 256 * 1024);
+  });
+
+  it('refuses a declared content-length over the limit without reading the body', async () => {
+    let pulled = false;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull() {
+          pulled = true;
+        },
+      },
+      // Pulled only when read: the default high-water mark pulls once on construction.
+      { highWaterMark: 0 },
+    );
+    const response = await net.replica.fetch(
+      new Request(`${TEST_HOST}/api/v2/canister/${canister.toText()}/call`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/cbor', 'content-length': String(1024 ** 3) },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.text()).toMatch(/of 1073741824 bytes/);
+    expect(pulled).toBe(false);
+  });
+
+  it('answers a body stream that fails midway with 400, not an internal error', async () => {
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Uint8Array.of(0xd9, 0xd9));
+        controller.error(new Error('connection reset'));
+      },
+    });
+    const response = await net.replica.fetch(
+      new Request(`${TEST_HOST}/api/v2/canister/${canister.toText()}/query`, {
+        method: 'POST',
+        body: broken,
+        headers: { 'content-type': 'application/cbor' },
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_HTTP_BODY_INCOMPLETE');
+  });
+
+  it('rejects a malformed percent-escape in the canister id with 400, not 500', async () => {
+    const response = await post('/api/v2/canister/%ZZ/query', new Uint8Array(0));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_HTTP_INVALID_PRINCIPAL');
+  });
+
+  it('accepts the CBOR media type in any letter case (RFC 9110 §8.3.1)', async () => {
+    const response = await post(
+      `/api/v2/canister/${canister.toText()}/query`,
+      Uint8Array.of(0xa0),
+      'Application/CBOR; charset=binary',
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-citadel-error-code')).toBe('REPLICA_INGRESS_MALFORMED');
   });
 
   it('rejects an expired request with the prefix the agent uses to resync its clock', async () => {

@@ -142,6 +142,7 @@ export class LocalNetwork {
       management: this.#management,
       env: this.#env,
       wake: () => this.#requestRound(),
+      log: (line) => this.#log(line),
     });
     this.#certifier = new Certifier(options.keys.stateSigner);
     this.#subnetTree = buildSubnetTree(options.keys.subnet);
@@ -289,12 +290,12 @@ export class LocalNetwork {
   }
 
   /** Executes a query method without persisting anything (non-replicated mode). */
-  query(params: {
+  async query(params: {
     canisterId: Uint8Array;
     method: string;
     arg: Uint8Array;
     sender: Uint8Array;
-  }): QueryOutcome {
+  }): Promise<QueryOutcome> {
     if (params.canisterId.length === 0) {
       return {
         kind: 'rejected',
@@ -333,7 +334,7 @@ export class LocalNetwork {
     const dataCertificate = certified
       ? this.#certifier.certificate(certified, [['canister', canister.id, 'certified_data']])
       : undefined;
-    const result = canister.code.instance.execute(
+    const result = await canister.code.instance.execute(
       {
         kind: 'query',
         method: params.method,
@@ -404,6 +405,7 @@ export class LocalNetwork {
     }
     await this.#checkpointWrite;
     await this.#roundLog?.close();
+    await Promise.all(this.canisterList().map((canister) => canister.code?.instance.stop()));
   }
 
   /** Nothing in flight that a checkpoint could not hold (the round log covers the rest). */
@@ -414,30 +416,32 @@ export class LocalNetwork {
   }
 
   /**
-   * Captures the canister state (synchronously, between rounds) and writes it in the
-   * background; writes are chained so they land in order.
+   * Captures the canister state as it is now (between rounds) and writes it in the background;
+   * writes are chained so they land in order.
    */
   #checkpoint(timeNs: bigint): void {
     const dataDir = this.#dataDir;
     if (!dataDir) {
       return;
     }
-    const image = captureCheckpoint({
+    const height = this.#height;
+    const capturing = captureCheckpoint({
       canisters: this.canisters,
       timeNs,
-      height: this.#height,
+      height,
       ingress: this.ingress.values(),
     });
     this.#dirty = false;
     this.#lastCheckpointMs = Date.now();
     const log = this.#roundLog;
-    log?.rotate(image.height + 1n);
-    this.#checkpointWrite = this.#checkpointWrite
-      .then(() => writeCheckpoint(dataDir, image))
+    log?.rotate(height + 1n);
+    // Promise.all handles a failed capture at once, even while an earlier write is running.
+    this.#checkpointWrite = Promise.all([this.#checkpointWrite, capturing])
+      .then(([, image]) => writeCheckpoint(dataDir, image))
       .then(async () => {
         // The checkpoint before this one stays as a fallback, and so does the log after it.
         const fallback = this.#committedHeight;
-        this.#committedHeight = image.height;
+        this.#committedHeight = height;
         await log?.prune(fallback);
       })
       .catch((error: unknown) => {

@@ -81,6 +81,44 @@ describe('deterministic instruction metering', () => {
   });
 });
 
+describe('a canister running to its limit', () => {
+  let net: TestNetwork;
+  beforeAll(async () => {
+    // About five seconds of QuickJS looping: long enough to be caught in the act.
+    net = await startTestNetwork({ instructionLimits: { update: 20_000_000_000n } });
+  });
+  afterAll(() => net.close());
+
+  it('holds only its own thread: other canisters answer queries meanwhile', async () => {
+    const [spinnerId, otherId] = [await net.deployProbe(owner), await net.deployProbe(owner)];
+    const other = await net.probe(otherId, owner);
+    await other.put('key', 'value');
+    let spinning = true;
+    const spin = (await net.probe(spinnerId, owner))
+      .spin()
+      .catch((error: unknown) => error)
+      .finally(() => {
+        spinning = false;
+      });
+    // The round that executes `spin` has started once its ingress message is processing.
+    await expect
+      .poll(
+        () =>
+          [...net.replica.network.ingress.values()].some(
+            (record) =>
+              record.state.status === 'processing' &&
+              Buffer.from(record.receiver).equals(Buffer.from(spinnerId.toUint8Array())),
+          ),
+        { timeout: 10_000, interval: 5 },
+      )
+      .toBe(true);
+    expect(await other.lookup('key')).toEqual(['value']);
+    expect(await other.greeting()).toBe('hello from probe');
+    expect(spinning).toBe(true);
+    expect(String(await spin)).toContain(limitMessage(20_000_000_000n));
+  });
+});
+
 describe('mainnet instruction limits', () => {
   let net: TestNetwork;
   beforeAll(async () => {

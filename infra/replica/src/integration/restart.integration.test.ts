@@ -8,6 +8,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { managementIdlFactory } from '../management/candid.js';
+import { sparseToBytes } from '../persistence/sparse-pages.js';
 import type { RunningReplica } from '../replica.js';
 import { startReplica } from '../replica.js';
 import type { ManagementActor } from './harness.js';
@@ -155,21 +156,28 @@ describe('a network restarted on its data directory', () => {
       expect(lines.join('\n')).toMatch(/Replayed \d+ rounds/);
 
       const fingerprint = (replica: RunningReplica) =>
-        replica.replica.network.canisterList().map((canister) => {
-          const snapshot = canister.code?.instance.snapshot();
-          const digest = (bytes: Uint8Array | undefined) =>
-            bytes === undefined ? null : createHash('sha256').update(bytes).digest('hex');
-          return {
-            id: canister.idText,
-            controllers: canister.controllers.map((c) => Buffer.from(c).toString('hex')),
-            cycles: canister.cyclesBalance,
-            version: canister.version,
-            certifiedData: Buffer.from(canister.certifiedData).toString('hex'),
-            heap: digest(snapshot?.heap),
-            stable: digest(snapshot?.stable),
-            globals: snapshot?.globals,
-          };
-        });
+        Promise.all(
+          replica.replica.network.canisterList().map(async (canister) => {
+            const image = await canister.code?.instance.image();
+            const snapshot = image && {
+              heap: sparseToBytes(image.heap),
+              stable: sparseToBytes(image.stable),
+              globals: image.globals,
+            };
+            const digest = (bytes: Uint8Array | undefined) =>
+              bytes === undefined ? null : createHash('sha256').update(bytes).digest('hex');
+            return {
+              id: canister.idText,
+              controllers: canister.controllers.map((c) => Buffer.from(c).toString('hex')),
+              cycles: canister.cyclesBalance,
+              version: canister.version,
+              certifiedData: Buffer.from(canister.certifiedData).toString('hex'),
+              heap: digest(snapshot?.heap),
+              stable: digest(snapshot?.stable),
+              globals: snapshot?.globals,
+            };
+          }),
+        );
       const answers = (replica: RunningReplica) =>
         new Map(
           [...replica.replica.network.ingress.values()].map((r) => [
@@ -177,8 +185,8 @@ describe('a network restarted on its data directory', () => {
             r.state,
           ]),
         );
-      expect(fingerprint(replayed)).toEqual(fingerprint(live));
-      expect(fingerprint(live).map((c) => c.id)).toContain(child.toText());
+      expect(await fingerprint(replayed)).toEqual(await fingerprint(live));
+      expect((await fingerprint(live)).map((c) => c.id)).toContain(child.toText());
       // Every answer, raw_rand's bytes included, is the one the clients got.
       const liveAnswers = answers(live);
       for (const [id, state] of answers(replayed)) {

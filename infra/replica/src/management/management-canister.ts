@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { bytesToHex, isCitadelError, principalToText } from '@citadel/protocol';
-import { createCanisterInstance, prepareModule } from '../execution/index.js';
+import { prepareModule } from '../execution/index.js';
 import type { ExecutionResult, PreparedModule } from '../execution/index.js';
+import type { SparsePages } from '../persistence/sparse-pages.js';
+import { type InstanceThread, startInstanceThread } from '../runtime/index.js';
 import type { CanisterRecord } from '../state/canister.js';
 import type { CanisterTable } from '../state/canister-table.js';
 import type { Reject } from '../state/reject.js';
@@ -395,10 +397,24 @@ export class ManagementCanister implements ManagementHandler {
   }
 
   #reset(canister: CanisterRecord): void {
+    void canister.code?.instance.stop();
     canister.code = null;
     canister.certifiedData = new Uint8Array(0);
     canister.globalTimerNs = 0n;
     this.#opts.onCanisterReset(canister.id);
+  }
+
+  /** Starts `prepared` on a thread of its own; a trap in `(start)` fails the install. */
+  async #startInstance(
+    canister: CanisterRecord,
+    prepared: PreparedModule,
+    options: { stable?: SparsePages },
+  ): Promise<InstanceThread> {
+    return startInstanceThread(prepared, {
+      canister: canister.idText,
+      controllers: canister.controllers,
+      ...options,
+    });
   }
 
   async #install(
@@ -446,28 +462,31 @@ export class ManagementCanister implements ManagementHandler {
       // Upgrades are atomic over pre_upgrade + post_upgrade: pre_upgrade runs tentatively and
       // is rolled back if anything after it fails (interface spec "Canister upgrades").
       let tentative = false;
+      let instance: InstanceThread | undefined;
       try {
         if (old.prepared.exports.preUpgrade && !skipPreUpgrade) {
-          const result = old.instance.execute({ kind: 'pre_upgrade', caller }, env(), {
+          const result = await old.instance.execute({ kind: 'pre_upgrade', caller }, env(), {
             tentative: true,
           });
           tentative = result.outcome.kind !== 'trapped';
           trapped(result);
         }
-        const instance = await createCanisterInstance(prepared, {
-          stableMemory: old.instance.stableMemory(),
+        instance = await this.#startInstance(canister, prepared, {
+          stable: await old.instance.stablePages(),
         });
         // Installing code deactivates the timer; post_upgrade may arm a new one.
         canister.globalTimerNs = 0n;
         if (prepared.exports.postUpgrade) {
-          const result = instance.execute({ kind: 'post_upgrade', arg, caller }, env());
+          const result = await instance.execute({ kind: 'post_upgrade', arg, caller }, env());
           trapped(result);
           applyInstallEffects(canister, result);
         }
         canister.code = { prepared, instance, moduleBytes: wasm };
+        await old.instance.stop();
       } catch (error) {
+        await instance?.stop();
         if (tentative) {
-          old.instance.rollback();
+          await old.instance.rollback();
         }
         canister.globalTimerNs = previousTimerNs;
         throw error;
@@ -481,7 +500,7 @@ export class ManagementCanister implements ManagementHandler {
           ),
         );
       }
-      const instance = await createCanisterInstance(prepared);
+      const instance = await this.#startInstance(canister, prepared, {});
       const previous = {
         certifiedData: canister.certifiedData,
         globalTimerNs: canister.globalTimerNs,
@@ -490,18 +509,21 @@ export class ManagementCanister implements ManagementHandler {
       canister.certifiedData = new Uint8Array(0);
       canister.globalTimerNs = 0n;
       if (prepared.exports.init) {
-        const result = instance.execute({ kind: 'init', arg, caller }, env());
+        const result = await instance.execute({ kind: 'init', arg, caller }, env());
         if (result.outcome.kind === 'trapped') {
           canister.certifiedData = previous.certifiedData;
           canister.globalTimerNs = previous.globalTimerNs;
+          await instance.stop();
         }
         trapped(result);
         applyInstallEffects(canister, result);
       }
-      if (canister.code) {
+      const replaced = canister.code;
+      if (replaced) {
         this.#opts.onCanisterReset(canister.id);
       }
       canister.code = { prepared, instance, moduleBytes: wasm };
+      await replaced?.instance.stop();
     }
     canister.lastInstallNs = timeNs;
     canister.version += 1n;

@@ -8,7 +8,6 @@ import type {
 import type { CanisterTable } from '../state/canister-table.js';
 import type { IngressRecord } from '../state/ingress-history.js';
 import type { SparsePages } from './sparse-pages.js';
-import { sparseFromBytes, sparseFromStableMemory } from './sparse-pages.js';
 
 /** One mutable global of an instance, in `PreparedModule.layout.globals` order. */
 export interface GlobalImage {
@@ -67,25 +66,29 @@ export interface CaptureCheckpointParams {
 }
 
 /**
- * Copies the state of every canister into a {@link CheckpointImage}, synchronously, so the
- * network can go on executing while `writeCheckpoint` puts the image on disk. Call it between
- * rounds: an instance with an open tentative execution (an upgrade in flight) would be
- * captured half-way.
+ * Copies the state of every canister into a {@link CheckpointImage} as it is at the moment of
+ * the call, so the network can go on executing while the images arrive and `writeCheckpoint`
+ * puts them on disk: records are copied synchronously, and every instance is asked for its
+ * image before this returns; an instance answers requests in order, so later executions do
+ * not show. Call it between rounds: an instance with an open tentative execution (an upgrade
+ * in flight) would be captured half-way.
  */
-export function captureCheckpoint(params: CaptureCheckpointParams): CheckpointImage {
-  return {
+export async function captureCheckpoint(params: CaptureCheckpointParams): Promise<CheckpointImage> {
+  const image = {
     timeNs: params.timeNs,
     height: params.height ?? 0n,
     // Records are updated in place by later rounds; their states and payloads are replaced, never mutated.
     ingress: Array.from(params.ingress ?? [], (record) => ({ ...record })),
     nextIndex: params.canisters.nextIndex,
     retired: params.canisters.retired(),
-    canisters: Array.from(params.canisters.values(), captureCanister),
   };
+  const canisters = Array.from(params.canisters.values(), captureCanister);
+  return { ...image, canisters: await Promise.all(canisters) };
 }
 
-function captureCanister(record: CanisterRecord): CanisterImage {
-  return {
+function captureCanister(record: CanisterRecord): Promise<CanisterImage> {
+  const code = record.code === null ? null : captureCode(record.code);
+  const fields = {
     id: record.id.slice(),
     controllers: record.controllers.map((controller) => controller.slice()),
     status: record.status,
@@ -93,7 +96,6 @@ function captureCanister(record: CanisterRecord): CanisterImage {
     version: record.version,
     certifiedData: record.certifiedData.slice(),
     globalTimerNs: record.globalTimerNs,
-    code: record.code === null ? null : captureCode(record.code),
     // Chunks are replaced, never written in place, so sharing the arrays is safe.
     chunks: [...record.chunkStore],
     settings: {
@@ -103,19 +105,21 @@ function captureCanister(record: CanisterRecord): CanisterImage {
     createdAtNs: record.createdAtNs,
     lastInstallNs: record.lastInstallNs,
   };
+  return code === null
+    ? Promise.resolve({ ...fields, code: null })
+    : code.then((captured) => ({ ...fields, code: captured }));
 }
 
-function captureCode(code: InstalledCode): CodeImage {
-  const snapshot = code.instance.snapshot();
-  return {
+function captureCode(code: InstalledCode): Promise<CodeImage> {
+  const { layout } = code.prepared;
+  return code.instance.image().then((image) => ({
     // Installed module bytes are never modified after install_code, so no copy is needed.
     moduleBytes: code.moduleBytes,
-    globals: code.prepared.layout.globals.map((global, index) => ({
+    globals: layout.globals.map((global, index) => ({
       type: global.type,
-      value: snapshot.globals[index] as number | bigint,
+      value: image.globals[index] as number | bigint,
     })),
-    heap: sparseFromBytes(snapshot.heap),
-    // The copy-on-write fork, not `snapshot.stable`: see sparseFromStableMemory.
-    stable: sparseFromStableMemory(code.instance.stableMemory()),
-  };
+    heap: image.heap,
+    stable: image.stable,
+  }));
 }

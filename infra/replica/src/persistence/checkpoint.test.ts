@@ -10,7 +10,8 @@ import { IDL } from '@dfinity/candid';
 import wabtInit from 'wabt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionEntry, ExecutionResult } from '../execution/index.js';
-import { createCanisterInstance, prepareModule } from '../execution/index.js';
+import { prepareModule } from '../execution/index.js';
+import { startInstanceThread } from '../runtime/index.js';
 import { SYSTEM_API } from '../execution/system-api-imports.js';
 import { createExecutionEnvFactory } from '../scheduler/execution-env.js';
 import type { CanisterRecord } from '../state/canister.js';
@@ -92,7 +93,7 @@ const envFactory = createExecutionEnvFactory({
 });
 const EMPTY_ARG = new Uint8Array(0);
 
-function execute(record: CanisterRecord, entry: ExecutionEntry): ExecutionResult {
+function execute(record: CanisterRecord, entry: ExecutionEntry): Promise<ExecutionResult> {
   if (record.code === null) {
     throw new Error(`canister ${record.idText} has no code`);
   }
@@ -127,16 +128,23 @@ async function install(
   arg = EMPTY_ARG,
 ): Promise<void> {
   const prepared = await prepareModule(moduleBytes);
-  const instance = await createCanisterInstance(prepared, { controllers: record.controllers });
+  const instance = await startInstanceThread(prepared, {
+    canister: record.idText,
+    controllers: record.controllers,
+  });
   record.code = { prepared, instance, moduleBytes };
-  expect(execute(record, { kind: 'init', arg, caller: CALLER }).outcome.kind).not.toBe('trapped');
+  expect((await execute(record, { kind: 'init', arg, caller: CALLER })).outcome.kind).not.toBe(
+    'trapped',
+  );
   record.version += 1n;
   record.lastInstallNs = TIME_NS;
 }
 
 /** [heap counter, i32 global, i64 global, f64 global, stable word] of a tally canister. */
-function readTally(record: CanisterRecord): [number, number, bigint, number, number] {
-  const data = replyOf(execute(record, query('read')));
+async function readTally(
+  record: CanisterRecord,
+): Promise<[number, number, bigint, number, number]> {
+  const data = replyOf(await execute(record, query('read')));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return [
     view.getUint32(0, true),
@@ -147,9 +155,9 @@ function readTally(record: CanisterRecord): [number, number, bigint, number, num
   ];
 }
 
-function inc(record: CanisterRecord, times = 1): void {
+async function inc(record: CanisterRecord, times = 1): Promise<void> {
   for (let i = 0; i < times; i++) {
-    replyOf(execute(record, update('inc')));
+    replyOf(await execute(record, update('inc')));
   }
 }
 
@@ -173,7 +181,7 @@ async function makeTable(): Promise<{ table: CanisterTable; tally: CanisterRecor
   empty.chunkStore.set(sha256Hex(chunk), chunk);
   const tally = table.create({ controllers: [CALLER], cyclesBalance: 10n ** 13n, nowNs: 3n });
   await install(tally, TALLY);
-  inc(tally, 3);
+  await inc(tally, 3);
   tally.status = 'stopped';
   tally.certifiedData = Uint8Array.of(1, 2, 3);
   tally.globalTimerNs = TIME_NS + 99n;
@@ -268,7 +276,7 @@ describe('checkpoints', () => {
   it('a written checkpoint loads back with every canister field, the id counter and the retired ids', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const restored = await loadCheckpoint(dataDir);
     if (restored === null) {
       throw new Error('expected a checkpoint');
@@ -282,28 +290,29 @@ describe('checkpoints', () => {
       expect(metadataOf(copy as CanisterRecord)).toStrictEqual(metadataOf(record));
       expect(copy?.openCallContexts).toBe(0);
     }
-    expect(readTally(tallyOf(restored))).toEqual(readTally(tallyOf(table)));
-    expect(readTally(tallyOf(restored))).toEqual([3, 3, 3n * 2n ** 40n, 1.5, 3]);
+    expect(await readTally(tallyOf(restored))).toEqual(await readTally(tallyOf(table)));
+    expect(await readTally(tallyOf(restored))).toEqual([3, 3, 3n * 2n ** 40n, 1.5, 3]);
   });
 
   it('a restored canister keeps executing from where its checkpoint left off', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const tally = tallyOf((await loadCheckpoint(dataDir)) as CanisterTable);
-    inc(tally, 2);
-    expect(readTally(tally)).toEqual([5, 5, 5n * 2n ** 40n, 2.5, 5]);
+    await inc(tally, 2);
+    expect(await readTally(tally)).toEqual([5, 5, 5n * 2n ** 40n, 2.5, 5]);
   });
 
   it('the image is detached: execution after captureCheckpoint does not change what is written', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
     const image = captureCheckpoint({ canisters: table, timeNs: TIME_NS });
-    inc(tally, 4);
+    // Not awaited before the updates: the capture sees the state of the moment it was called.
+    await inc(tally, 4);
     tally.settings.freezingThreshold = 8n;
-    await writeCheckpoint(dataDir, image);
+    await writeCheckpoint(dataDir, await image);
     const restored = tallyOf((await loadCheckpoint(dataDir)) as CanisterTable);
-    expect(readTally(restored)[0]).toBe(3);
+    expect((await readTally(restored))[0]).toBe(3);
     expect(restored.settings.freezingThreshold).toBe(7n);
   });
 
@@ -311,7 +320,7 @@ describe('checkpoints', () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
     const used = [canisterIdFromIndex(0n), ...[...table.values()].map((r) => r.id)];
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const restored = (await loadCheckpoint(dataDir)) as CanisterTable;
     expect(restored.isUsed(canisterIdFromIndex(0n))).toBe(true);
     expect(restored.get(canisterIdFromIndex(0n))).toBeUndefined();
@@ -325,7 +334,7 @@ describe('checkpoints', () => {
   it('stable memory and heap are stored sparsely: only their non-zero pages reach the disk', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const [name] = await checkpointDirs(dataDir);
     const dir = join(
       dataDir,
@@ -342,12 +351,15 @@ describe('checkpoints', () => {
   it('a write that crashed before CURRENT moved leaves the previous checkpoint the one that loads', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
-    inc(tally, 1);
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await inc(tally, 1);
     table.create({ controllers: [], cyclesBalance: 0n, nowNs: TIME_NS });
     // The newer state, written elsewhere, then planted as the pieces a crashed write leaves.
     const scratch = await makeDataDir();
-    await writeCheckpoint(scratch, captureCheckpoint({ canisters: table, timeNs: TIME_NS + 1n }));
+    await writeCheckpoint(
+      scratch,
+      await captureCheckpoint({ canisters: table, timeNs: TIME_NS + 1n }),
+    );
     const newer = join(scratch, CHECKPOINTS_DIR, '0000000001');
     const root = join(dataDir, CHECKPOINTS_DIR);
     // Crash while writing blobs: a partial `.tmp` directory.
@@ -355,28 +367,34 @@ describe('checkpoints', () => {
     await rm(join(root, '0000000002.tmp', 'manifest.json'));
     // Crash while replacing CURRENT: a half-written temporary pointer.
     await writeFile(join(root, `${CURRENT_FILE}.tmp`), '{"vers');
-    expect(readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable))[0]).toBe(3);
+    expect((await readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable)))[0]).toBe(3);
     // Crash after the rename, before CURRENT moved: a complete but uncommitted directory.
     await cp(newer, join(root, '0000000003'), { recursive: true });
     const loaded = (await loadCheckpoint(dataDir)) as CanisterTable;
-    expect(readTally(tallyOf(loaded))[0]).toBe(3);
+    expect((await readTally(tallyOf(loaded)))[0]).toBe(3);
     expect(loaded.size).toBe(3);
 
     // The next write skips the used sequence numbers and clears the leftovers.
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS + 2n }));
+    await writeCheckpoint(
+      dataDir,
+      await captureCheckpoint({ canisters: table, timeNs: TIME_NS + 2n }),
+    );
     expect(await readdir(root)).toEqual(
       expect.arrayContaining(['0000000001', '0000000004', CURRENT_FILE]),
     );
     expect(await checkpointDirs(dataDir)).toEqual(['0000000001', '0000000004']);
-    expect(readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable))[0]).toBe(4);
+    expect((await readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable)))[0]).toBe(4);
   });
 
   it('writing keeps only the new checkpoint and the previously committed one', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
     for (let i = 0; i < 4; i++) {
-      inc(tally);
-      await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+      await inc(tally);
+      await writeCheckpoint(
+        dataDir,
+        await captureCheckpoint({ canisters: table, timeNs: TIME_NS }),
+      );
     }
     expect(await checkpointDirs(dataDir)).toEqual(['0000000003', '0000000004']);
     const current = await readFile(join(dataDir, CHECKPOINTS_DIR, CURRENT_FILE), 'utf8');
@@ -390,21 +408,21 @@ describe('checkpoints', () => {
   it('concurrent writes to one data directory run one after the other', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
-    const first = captureCheckpoint({ canisters: table, timeNs: TIME_NS });
-    inc(tally);
-    const second = captureCheckpoint({ canisters: table, timeNs: TIME_NS + 1n });
+    const first = await captureCheckpoint({ canisters: table, timeNs: TIME_NS });
+    await inc(tally);
+    const second = await captureCheckpoint({ canisters: table, timeNs: TIME_NS + 1n });
     await Promise.all([writeCheckpoint(dataDir, first), writeCheckpoint(dataDir, second)]);
     expect(await checkpointDirs(dataDir)).toEqual(['0000000001', '0000000002']);
-    expect(readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable))[0]).toBe(4);
+    expect((await readTally(tallyOf((await loadCheckpoint(dataDir)) as CanisterTable)))[0]).toBe(4);
   });
 
   it('a damaged blob in the committed checkpoint falls back to the previous one with a log line', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
-    inc(tally);
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await inc(tally);
     table.create({ controllers: [], cyclesBalance: 0n, nowNs: TIME_NS });
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const heap = join(
       dataDir,
       CHECKPOINTS_DIR,
@@ -417,7 +435,7 @@ describe('checkpoints', () => {
     const restored = (await loadCheckpoint(dataDir, {
       log: (line) => lines.push(line),
     })) as CanisterTable;
-    expect(readTally(tallyOf(restored))[0]).toBe(3);
+    expect((await readTally(tallyOf(restored)))[0]).toBe(3);
     expect(lines.join('\n')).toContain(heap);
     expect(lines.join('\n')).toContain('falling back to the older checkpoint 0000000001');
     // The canister created after the older checkpoint is lost, but its id stays unused.
@@ -430,7 +448,7 @@ describe('checkpoints', () => {
   it('a damaged blob with no older checkpoint is a REPLICA_DATA_DIR_CORRUPT_CHECKPOINT naming the file', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const stable = join(
       dataDir,
       CHECKPOINTS_DIR,
@@ -448,7 +466,7 @@ describe('checkpoints', () => {
   it('a missing blob or an edited manifest is detected as damage', async () => {
     const dataDir = await makeDataDir();
     const { table, tally } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const dir = join(dataDir, CHECKPOINTS_DIR, '0000000001');
     const manifest = join(dir, 'manifest.json');
     const text = await readFile(manifest, 'utf8');
@@ -466,7 +484,7 @@ describe('checkpoints', () => {
   it('a CURRENT that points at a missing checkpoint is an error, not an empty start', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     await rm(join(dataDir, CHECKPOINTS_DIR, '0000000001'), { recursive: true });
     const error = await errorOf(loadCheckpoint(dataDir));
     expect(isCitadelError(error, DataDirErrorCode.CORRUPT_CHECKPOINT)).toBe(true);
@@ -475,7 +493,7 @@ describe('checkpoints', () => {
   it('a damaged CURRENT falls back to the newest complete checkpoint with a log line', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     await writeFile(join(dataDir, CHECKPOINTS_DIR, CURRENT_FILE), 'garbage');
     const lines: string[] = [];
     const restored = await loadCheckpoint(dataDir, { log: (line) => lines.push(line) });
@@ -486,7 +504,7 @@ describe('checkpoints', () => {
   it('a checkpoint from a newer format version is refused with REPLICA_DATA_DIR_UNSUPPORTED_CHECKPOINT', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     const dir = join(dataDir, CHECKPOINTS_DIR, '0000000001');
     const text = (await readFile(join(dir, 'manifest.json'), 'utf8')).replace(
       '"version": 1',
@@ -504,7 +522,7 @@ describe('checkpoints', () => {
   it('removeCheckpoints deletes every checkpoint, and is fine when there is none', async () => {
     const dataDir = await makeDataDir();
     const { table } = await makeTable();
-    await writeCheckpoint(dataDir, captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
+    await writeCheckpoint(dataDir, await captureCheckpoint({ canisters: table, timeNs: TIME_NS }));
     await removeCheckpoints(dataDir);
     expect(await loadCheckpoint(dataDir)).toBeNull();
     await removeCheckpoints(dataDir);
@@ -516,15 +534,17 @@ describe('checkpoints of the real Azle probe canister', () => {
   const path = fileURLToPath(new URL('../../test-canisters/dist/probe.wasm.gz', import.meta.url));
   const table = new CanisterTable();
   let probe: CanisterRecord;
-  const lookup = (record: CanisterRecord, key: string): [] | [string] =>
+  const lookup = async (record: CanisterRecord, key: string): Promise<[] | [string]> =>
     IDL.decode(
       [IDL.Opt(IDL.Text)],
-      replyOf(execute(record, query('lookup', new Uint8Array(IDL.encode([IDL.Text], [key]))))),
+      replyOf(
+        await execute(record, query('lookup', new Uint8Array(IDL.encode([IDL.Text], [key])))),
+      ),
     )[0] as [] | [string];
-  const count = (record: CanisterRecord): bigint =>
+  const count = async (record: CanisterRecord): Promise<bigint> =>
     IDL.decode(
       [IDL.Nat],
-      replyOf(execute(record, query('get', new Uint8Array(IDL.encode([], []))))),
+      replyOf(await execute(record, query('get', new Uint8Array(IDL.encode([], []))))),
     )[0] as bigint;
 
   beforeAll(async () => {
@@ -539,17 +559,17 @@ describe('checkpoints of the real Azle probe canister', () => {
     );
     for (let i = 0; i < 20; i++) {
       const arg = new Uint8Array(IDL.encode([IDL.Text, IDL.Text], [`key-${i}`, `value-${i}`]));
-      replyOf(execute(probe, update('put', arg)));
+      replyOf(await execute(probe, update('put', arg)));
     }
     for (let i = 0; i < 3; i++) {
-      replyOf(execute(probe, update('inc', new Uint8Array(IDL.encode([], [])))));
+      replyOf(await execute(probe, update('inc', new Uint8Array(IDL.encode([], [])))));
     }
   });
 
   it('resumes with its stable map, its heap counter and its module hash', async () => {
     const dataDir = await makeDataDir();
     const captureStart = performance.now();
-    const image = captureCheckpoint({ canisters: table, timeNs: TIME_NS });
+    const image = await captureCheckpoint({ canisters: table, timeNs: TIME_NS });
     const writeStart = performance.now();
     await writeCheckpoint(dataDir, image);
     const loadStart = performance.now();
@@ -566,20 +586,20 @@ describe('checkpoints of the real Azle probe canister', () => {
 
     const copy = restored.get(probe.id) as CanisterRecord;
     expect(metadataOf(copy)).toStrictEqual(metadataOf(probe));
-    expect(lookup(copy, 'key-7')).toEqual(['value-7']);
-    expect(lookup(copy, 'absent')).toEqual([]);
-    expect(count(copy)).toBe(3n);
-    expect(count(copy)).toBe(count(probe));
+    expect(await lookup(copy, 'key-7')).toEqual(['value-7']);
+    expect(await lookup(copy, 'absent')).toEqual([]);
+    expect(await count(copy)).toBe(3n);
+    expect(await count(copy)).toBe(await count(probe));
     // And it goes on from there.
-    replyOf(execute(copy, update('inc', new Uint8Array(IDL.encode([], [])))));
+    replyOf(await execute(copy, update('inc', new Uint8Array(IDL.encode([], [])))));
     replyOf(
-      execute(
+      await execute(
         copy,
         update('put', new Uint8Array(IDL.encode([IDL.Text, IDL.Text], ['new', 'one']))),
       ),
     );
-    expect(count(copy)).toBe(4n);
-    expect(lookup(copy, 'new')).toEqual(['one']);
-    expect(lookup(copy, 'key-19')).toEqual(['value-19']);
+    expect(await count(copy)).toBe(4n);
+    expect(await lookup(copy, 'new')).toEqual(['one']);
+    expect(await lookup(copy, 'key-19')).toEqual(['value-19']);
   });
 });

@@ -4,7 +4,8 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CitadelError } from '@citadel/protocol';
 import { isCitadelError, principalToText } from '@citadel/protocol';
-import { createCanisterInstance, prepareModule } from '../execution/index.js';
+import { prepareModule } from '../execution/index.js';
+import { startInstanceThread } from '../runtime/index.js';
 import type { PreparedModule } from '../execution/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import { CanisterTable } from '../state/canister-table.js';
@@ -34,7 +35,7 @@ import {
 } from './errors.js';
 import { decodeIngressHistory, encodeIngressHistory } from './ingress-image.js';
 import type { SparsePages } from './sparse-pages.js';
-import { sparseLayoutProblem, sparseToBytes, sparseToStableMemory } from './sparse-pages.js';
+import { sparseLayoutProblem } from './sparse-pages.js';
 
 export { captureCheckpoint } from './checkpoint-image.js';
 export type {
@@ -430,8 +431,8 @@ async function restoreCode(
   log: (line: string) => void,
 ): Promise<InstalledCode> {
   const moduleBytes = await readBlob(dir, code.module);
-  const heap = await readSparseBlob(dir, code.heap);
-  const stable = sparseToStableMemory(await readSparsePages(dir, code.stable));
+  const heap = await readSparsePages(dir, code.heap);
+  const stable = await readSparsePages(dir, code.stable);
   const idText = principalToText(entry.id);
   try {
     // The original bytes, not `PreparedModule.wasmBytes`: the module hash is their SHA-256.
@@ -441,7 +442,8 @@ async function restoreCode(
       modules.set(code.module.sha256, preparing);
     }
     const prepared = await preparing;
-    const instance = await createCanisterInstance(prepared, {
+    const instance = await startInstanceThread(prepared, {
+      canister: idText,
       snapshot: { heap, globals: code.globals.map((g) => g.value), stable },
       controllers: entry.controllers,
       debugPrint: (text) => log(`[canister ${idText}] ${text}`),
@@ -455,10 +457,6 @@ async function restoreCode(
       error,
     );
   }
-}
-
-async function readSparseBlob(dir: string, ref: SparseBlobRef): Promise<Uint8Array> {
-  return sparseToBytes(await readSparsePages(dir, ref));
 }
 
 async function readSparsePages(dir: string, ref: SparseBlobRef): Promise<SparsePages> {

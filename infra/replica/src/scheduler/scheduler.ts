@@ -90,6 +90,8 @@ export interface SchedulerOptions {
   readonly maxMessagesPerRound?: number;
   /** Asks the host for another round, e.g. when a deferred management call completes. */
   readonly wake: () => void;
+  /** Receives replica faults (a message the replica itself failed to process). */
+  readonly log?: (line: string) => void;
 }
 
 const MAX_MESSAGES_PER_ROUND = 10_000;
@@ -184,9 +186,40 @@ export class Scheduler {
       if (!message) {
         break;
       }
-      await this.#process(message, timeNs);
+      try {
+        await this.#process(message, timeNs);
+      } catch (error) {
+        this.#fault(message, error);
+      }
     }
     return executed;
+  }
+
+  /**
+   * A message the replica failed to process (not a canister trap: e.g. a canister's thread
+   * died). The round goes on with the next message, and a call is answered with a reject
+   * rather than left open for ever.
+   */
+  #fault(message: Message, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#opts.log?.(
+      `failed to process a ${message.kind} message: ${error instanceof Error ? (error.stack ?? reason) : reason}`,
+    );
+    if (message.kind !== 'call') {
+      return;
+    }
+    const callee = message.callee.length === 0 ? 'aaaaa-aa' : principalToText(message.callee);
+    this.#respondToOrigin(
+      message.origin,
+      {
+        kind: 'reject',
+        reject: createReject(
+          'IC0502',
+          `Error from Canister ${callee}: Canister trapped: the local replica failed to execute the message (${reason}). See the network log.`,
+        ),
+      },
+      message.cycles,
+    );
   }
 
   /** Earliest armed global timer, so the host can wake up for it. */
@@ -212,6 +245,12 @@ export class Scheduler {
   }
 
   async #processCall(message: Extract<Message, { kind: 'call' }>, timeNs: bigint): Promise<void> {
+    if (message.origin.kind === 'ingress') {
+      const record = this.#opts.ingress.get(message.origin.requestId);
+      if (record?.state.status === 'received') {
+        record.state = { status: 'processing' };
+      }
+    }
     if (message.callee.length === 0) {
       const fromCanister = message.origin.kind === 'canister';
       const result = await this.#opts.management.handle({
@@ -290,7 +329,7 @@ export class Scheduler {
       return;
     }
     const context = this.#openContext(canister, message.origin, message.caller, message.cycles);
-    const result = this.#execute(canister, code, entry, timeNs);
+    const result = await this.#execute(canister, code, entry, timeNs);
     context.cyclesAvailable -= result.effects.cyclesAccepted;
     this.#settle(context, result, timeNs);
   }
@@ -336,10 +375,10 @@ export class Scheduler {
             refundedCycles: message.refund,
             callContext,
           };
-    const result = this.#execute(canister, code, entry, timeNs);
+    const result = await this.#execute(canister, code, entry, timeNs);
     if (result.outcome.kind === 'trapped' && callback.cleanup) {
       // A trapping callback's cleanup runs with its own rollback (interface spec "call_on_cleanup").
-      this.#execute(
+      await this.#execute(
         canister,
         code,
         {
@@ -362,7 +401,7 @@ export class Scheduler {
       return;
     }
     const context = this.#openContext(canister, { kind: 'system' }, new Uint8Array(0), 0n);
-    const result = this.#execute(canister, code, { kind: 'global_timer' }, timeNs);
+    const result = await this.#execute(canister, code, { kind: 'global_timer' }, timeNs);
     this.#settle(context, result, timeNs);
   }
 
@@ -408,13 +447,13 @@ export class Scheduler {
     return shortfall === null ? null : rejects.outOfCycles(target.canister.idText, shortfall);
   }
 
-  #execute(
+  async #execute(
     canister: CanisterRecord,
     code: InstalledCode,
     entry: ExecutionEntry,
     timeNs: bigint,
-  ): ExecutionResult {
-    const result = code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
+  ): Promise<ExecutionResult> {
+    const result = await code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
     // Every replicated execution is paid for, trapped or not; never below zero.
     const cost = executionCost(result.instructions);
     canister.cyclesBalance -= cost < canister.cyclesBalance ? cost : canister.cyclesBalance;

@@ -1,4 +1,5 @@
-import type { CanisterInstance, PreparedModule } from '../execution/index.js';
+import type { PreparedModule } from '../execution/index.js';
+import type { InstanceThread } from '../runtime/index.js';
 
 /** Lifecycle status as `canister_status` reports it. */
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
@@ -8,7 +9,8 @@ export interface InstalledCode {
   readonly prepared: PreparedModule;
   /** The module exactly as submitted (possibly gzip); its SHA-256 is the module hash. */
   readonly moduleBytes: Uint8Array;
-  instance: CanisterInstance;
+  /** Runs on a thread of its own; stop it when the code is replaced or removed. */
+  instance: InstanceThread;
 }
 
 /** Settings a controller may change with `update_settings`; values as the IC defaults them. */

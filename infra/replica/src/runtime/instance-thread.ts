@@ -1,0 +1,289 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CitadelError, type ErrorKind } from '@citadel/protocol';
+import type {
+  ExecuteOptions,
+  ExecutionEntry,
+  ExecutionEnv,
+  ExecutionResult,
+  MethodKind,
+  PreparedModule,
+} from '../execution/index.js';
+import type { SparsePages } from '../persistence/sparse-pages.js';
+import { createThreadFailedError, createThreadStoppedError } from './errors.js';
+import type {
+  InstanceImage,
+  MemorySizes,
+  PostedRequest,
+  SerializedError,
+  ThreadMessage,
+  ThreadRequest,
+  ThreadResults,
+} from './protocol.js';
+
+/**
+ * A canister instance running on a worker thread of its own. The network's thread only posts
+ * messages and awaits answers, so a canister that runs to its 40 B-instruction limit holds its
+ * own thread for seconds while every other canister, and the HTTP interface, keep going.
+ */
+export interface InstanceThread {
+  readonly prepared: PreparedModule;
+  /** Heap size after the last request (Wasm memory; 0 without one). */
+  readonly heapSizeBytes: number;
+  readonly stableSizeBytes: number;
+  methodKind(name: string): MethodKind | undefined;
+  /** Runs one entry point transactionally (see `CanisterInstance.execute`). */
+  execute(
+    entry: ExecutionEntry,
+    env: ExecutionEnv,
+    options?: ExecuteOptions,
+  ): Promise<ExecutionResult>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Heap, globals and stable memory, as sparse images for a checkpoint. */
+  image(): Promise<InstanceImage>;
+  /** Stable memory as a sparse image, to hand to the next module version on upgrade. */
+  stablePages(): Promise<SparsePages>;
+  /** Stops the thread; pending requests fail with REPLICA_RUNTIME_THREAD_STOPPED. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startInstanceThread}. */
+export interface StartInstanceOptions {
+  /** Canister id as text, for logs and errors. */
+  readonly canister: string;
+  /** Controllers visible to `(start)`. @default [] */
+  readonly controllers?: readonly Uint8Array[];
+  /** Receives `(start)`'s debug prints; executions use their env's `debugPrint`. */
+  readonly debugPrint?: (text: string) => void;
+  readonly maxStablePages?: bigint;
+  /** Stable memory of the previous module version (upgrade). */
+  readonly stable?: SparsePages;
+  /** A checkpoint's heap, mutable globals and stable memory. */
+  readonly snapshot?: InstanceImage;
+}
+
+/**
+ * Starts a worker, instantiates `prepared` in it and runs `(start)`.
+ * @throws CitadelError as `createCanisterInstance` does, or REPLICA_RUNTIME_THREAD_FAILED.
+ */
+export async function startInstanceThread(
+  prepared: PreparedModule,
+  options: StartInstanceOptions,
+): Promise<InstanceThread> {
+  const thread = new RemoteInstance(prepared, options);
+  try {
+    await thread.send(
+      {
+        op: 'start',
+        // The worker compiles nothing: the module itself crosses (V8 shares its code).
+        prepared: { ...prepared, wasmBytes: new Uint8Array(0) },
+        controllers: options.controllers ?? [],
+        ...(options.maxStablePages === undefined ? {} : { maxStablePages: options.maxStablePages }),
+        ...(options.stable === undefined ? {} : { stable: options.stable }),
+        ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
+      },
+      options.debugPrint,
+    );
+  } catch (error) {
+    await thread.stop();
+    throw error;
+  }
+  return thread;
+}
+
+interface Pending {
+  readonly op: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly debugPrint: ((text: string) => void) | undefined;
+}
+
+class RemoteInstance implements InstanceThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private sizes: MemorySizes = { heapBytes: 0, stableBytes: 0 };
+  private stopped = false;
+
+  constructor(
+    readonly prepared: PreparedModule,
+    private readonly options: StartInstanceOptions,
+  ) {
+    this.worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
+    // An idle canister must not keep the process alive; the network stops threads on close.
+    this.worker.unref();
+    this.worker.on('message', (message: ThreadMessage) => this.receive(message));
+    this.worker.on('error', (error) => this.fail(error.message, error));
+    this.worker.on('exit', (code) => this.fail(`the worker exited with code ${code}`));
+  }
+
+  get heapSizeBytes(): number {
+    return this.sizes.heapBytes;
+  }
+
+  get stableSizeBytes(): number {
+    return this.sizes.stableBytes;
+  }
+
+  methodKind(name: string): MethodKind | undefined {
+    const { methods } = this.prepared;
+    if (methods.update.has(name)) {
+      return 'update';
+    }
+    if (methods.query.has(name)) {
+      return 'query';
+    }
+    return methods.compositeQuery.has(name) ? 'composite_query' : undefined;
+  }
+
+  execute(entry: ExecutionEntry, env: ExecutionEnv, options: ExecuteOptions = {}) {
+    const { debugPrint, ...data } = env;
+    return this.send({ op: 'execute', entry, env: data, options }, debugPrint);
+  }
+
+  commit(): Promise<void> {
+    return this.send({ op: 'commit' });
+  }
+
+  rollback(): Promise<void> {
+    return this.send({ op: 'rollback' });
+  }
+
+  image(): Promise<InstanceImage> {
+    return this.send({ op: 'image' });
+  }
+
+  stablePages(): Promise<SparsePages> {
+    return this.send({ op: 'stable' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.rejectAll((op) => createThreadStoppedError(this.options.canister, op));
+    await this.worker.terminate();
+  }
+
+  send<R extends ThreadRequest>(
+    request: R,
+    debugPrint?: (text: string) => void,
+  ): Promise<ThreadResults[R['op']]> {
+    if (this.stopped) {
+      return Promise.reject(createThreadStoppedError(this.options.canister, request.op));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        op: request.op,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        debugPrint,
+      });
+      const posted: PostedRequest = { ...request, id };
+      this.worker.postMessage(posted);
+    });
+  }
+
+  private receive(message: ThreadMessage): void {
+    if (message.kind === 'log') {
+      // Requests run in order, so a print belongs to the oldest request still pending.
+      const [oldest] = this.pending.values();
+      const print = oldest?.debugPrint ?? this.options.debugPrint;
+      print?.(message.text);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) {
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.kind === 'reply') {
+      this.sizes = message.sizes;
+      pending.resolve(message.value);
+    } else {
+      pending.reject(rebuild(message.error));
+    }
+  }
+
+  private fail(reason: string, cause?: unknown): void {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.rejectAll(() => createThreadFailedError(this.options.canister, reason, cause));
+    void this.worker.terminate();
+  }
+
+  private rejectAll(error: (op: string) => Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const request of pending) {
+      request.reject(error(request.op));
+    }
+  }
+}
+
+function rebuild(error: SerializedError): Error {
+  if (error.citadel !== undefined) {
+    const rebuilt = new CitadelError(
+      error.citadel.kind as ErrorKind,
+      error.citadel.code,
+      error.message,
+      { ...error.citadel.details },
+    );
+    if (error.stack !== undefined) {
+      rebuilt.stack = error.stack;
+    }
+    return rebuilt;
+  }
+  const rebuilt = new Error(error.message);
+  if (error.stack !== undefined) {
+    rebuilt.stack = error.stack;
+  }
+  return rebuilt;
+}
+
+/** Node flags a canister thread inherits; the rest concern the parent's own entry point. */
+const INHERITED_FLAGS = [
+  '--max-old-space-size',
+  '--stack-size',
+  '--enable-source-maps',
+  '--experimental-wasm',
+  '--expose-gc',
+];
+
+/**
+ * The parent's flags that matter to running Wasm. Not all of them: a test runner resolves
+ * workspace packages to TypeScript sources (`--conditions source`), which the compiled worker
+ * cannot load, and `--eval`/`--input-type` describe the parent's script only.
+ */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((flag) =>
+    INHERITED_FLAGS.some(
+      (name) => flag === name || flag.startsWith(`${name}=`) || flag.startsWith(`${name}-`),
+    ),
+  );
+}
+
+/**
+ * The compiled worker script. Under vitest this module runs from `src/`, where only the
+ * TypeScript exists; the worker then comes from the same package's `dist/` (`npm run build`).
+ */
+function workerUrl(): URL {
+  const beside = new URL('./thread-main.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) {
+    return beside;
+  }
+  const built = new URL('../../dist/runtime/thread-main.js', import.meta.url);
+  if (!existsSync(fileURLToPath(built))) {
+    throw createThreadFailedError(
+      'n/a',
+      `the worker script ${fileURLToPath(built)} is missing: run \`npm run build\` first`,
+    );
+  }
+  return built;
+}

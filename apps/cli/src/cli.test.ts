@@ -87,7 +87,7 @@ describe('runCli', () => {
     const h = makeHarness(dir.path);
     expect(await runCli(['deploy'], h.context)).toBe(EXIT_USAGE);
     expect(h.err[0]).toBe(
-      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status.",
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, network.",
     );
     expect(h.err.join('\n')).toContain('Usage: citadel <command> [options]');
   });
@@ -245,5 +245,99 @@ describe('runCli', () => {
     expect(await runCli(['stop', '--data-dir', dataDir], h.context)).toBe(1);
     expect(h.err[0]).toBe('error[CLI_INTERNAL]: process table exploded');
     expect(h.err[1]).toContain('Error: process table exploded');
+  });
+
+  it('lists the snapshot commands in the help, and the subcommands of a group for its --help', async () => {
+    const h = makeHarness(dir.path);
+    expect(await runCli(['--help'], h.context)).toBe(0);
+    expect(h.out.join('\n')).toMatch(/network snapshot save <file>\s+Save the network's state/);
+    expect(h.out.join('\n')).toMatch(/network snapshot restore <file>\s+Replace the network's/);
+    const group = makeHarness(dir.path);
+    expect(await runCli(['network', 'snapshot', '--help'], group.context)).toBe(0);
+    expect(group.out.join('\n').split('\n')[0]).toBe(
+      'Usage: citadel network snapshot <command> [options]',
+    );
+    expect(group.out.join('\n')).toMatch(/save <file>\s+Save/);
+    const command = makeHarness(dir.path);
+    expect(await runCli(['help', 'network', 'snapshot', 'save'], command.context)).toBe(0);
+    expect(command.out.join('\n').split('\n')[0]).toBe(
+      'Usage: citadel network snapshot save <file> [options]',
+    );
+    expect(command.out.join('\n')).toContain('Arguments:');
+    expect(command.out.join('\n')).toContain('--data-dir <dir>');
+  });
+
+  it('exits 2 on an unknown snapshot subcommand, listing the valid ones and the group usage', async () => {
+    const h = makeHarness(dir.path);
+    expect(await runCli(['network', 'snapshot', 'load', 'x'], h.context)).toBe(EXIT_USAGE);
+    expect(h.err[0]).toBe(
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'citadel network snapshot load'. Commands of citadel network snapshot: save, restore.",
+    );
+    expect(h.err.join('\n')).toContain('Usage: citadel network snapshot <command> [options]');
+  });
+
+  it('exits 2 with the command usage when the snapshot file is missing', async () => {
+    const h = makeHarness(dir.path);
+    expect(await runCli(['network', 'snapshot', 'restore'], h.context)).toBe(EXIT_USAGE);
+    expect(h.err[0]).toBe(
+      'error[CLI_MISSING_ARGUMENT]: citadel network snapshot restore needs <file>: citadel network snapshot restore <file>.',
+    );
+    expect(h.err.join('\n')).toContain('Usage: citadel network snapshot restore <file> [options]');
+  });
+
+  it('network snapshot save and restore take paths relative to the working directory and print summaries', async () => {
+    await writeFile(join(dir.path, 'package.json'), '{}');
+    const defaultDataDir = join(dir.path, '.citadel', 'network');
+    await mkdir(join(defaultDataDir, 'wal'), { recursive: true });
+    await writeFile(join(defaultDataDir, 'keys.json'), 'keys');
+    await writeFile(join(defaultDataDir, 'wal', '1.log'), 'rounds');
+    const save = makeHarness(dir.path);
+    expect(await runCli(['network', 'snapshot', 'save', 'seed.snapshot'], save.context)).toBe(0);
+    expect(save.err).toEqual([]);
+    expect(save.out[0]).toBe(`Saved a snapshot of ${defaultDataDir}`);
+    expect(save.out).toContain(`  File:      ${join(dir.path, 'seed.snapshot')}`);
+    expect(save.out).toContain('  Contents:  2 files, 1 directory, 10 B');
+    expect(save.out.at(-1)).toBe(
+      `Restore it with \`citadel network snapshot restore ${join(dir.path, 'seed.snapshot')}\`.`,
+    );
+
+    await writeFile(join(defaultDataDir, 'keys.json'), 'changed');
+    const restore = makeHarness(dir.path);
+    expect(
+      await runCli(['network', 'snapshot', 'restore', 'seed.snapshot', '--json'], restore.context),
+    ).toBe(0);
+    expect(JSON.parse(restore.out.join('\n'))).toEqual({
+      dataDir: defaultDataDir,
+      file: join(dir.path, 'seed.snapshot'),
+      files: 2,
+      directories: 1,
+      bytes: 10,
+      leftover: null,
+    });
+    expect(await readFile(join(defaultDataDir, 'keys.json'), 'utf8')).toBe('keys');
+  });
+
+  it('network snapshot restore exits 1 with error[CLI_SNAPSHOT_NETWORK_RUNNING] while the network runs', async () => {
+    const h = makeHarness(dir.path);
+    const run = runCli(['start', '--data-dir', dataDir, '--port', '0'], h.context);
+    await vi.waitFor(() => expect(h.out).toContain('Press Ctrl-C to stop'));
+    const save = makeHarness(dir.path);
+    const file = join(dir.path, 'live.snapshot');
+    expect(
+      await runCli(['network', 'snapshot', 'save', file, '--data-dir', dataDir], save.context),
+    ).toBe(0);
+    expect(save.out[0]).toContain('(taken while the network was running)');
+    const restore = makeHarness(dir.path);
+    expect(
+      await runCli(
+        ['network', 'snapshot', 'restore', file, '--data-dir', dataDir],
+        restore.context,
+      ),
+    ).toBe(1);
+    expect(restore.err).toEqual([
+      `error[CLI_SNAPSHOT_NETWORK_RUNNING]: A local network is running at http://127.0.0.1:49152 (pid ${process.pid}) on ${dataDir}; stop it with \`citadel stop\` before restoring a snapshot.`,
+    ]);
+    h.signal('SIGINT');
+    expect(await run).toBe(0);
   });
 });

@@ -1,21 +1,22 @@
 import { isCitadelError } from '@citadel/protocol';
 import type { CliContext } from './cli-context.js';
+import { runSnapshotRestoreCommand, runSnapshotSaveCommand } from './commands/snapshot.js';
 import { runStartCommand } from './commands/start.js';
 import { runStatusCommand } from './commands/status.js';
 import { runStopCommand } from './commands/stop.js';
 import { CliErrorCode, USAGE_ERROR_CODES } from './errors.js';
 import { parseCommandLine } from './parse-command-line.js';
-import type { CommandName } from './usage.js';
-import { formatUsage, isCommandName } from './usage.js';
+import type { HelpTopic } from './usage.js';
+import { formatUsage, isHelpTopic } from './usage.js';
 
 /** Exit status of a failed command. */
 export const EXIT_FAILURE = 1;
 /** Exit status of a malformed command line. */
 export const EXIT_USAGE = 2;
 
-function usageTopic(details: Readonly<Record<string, unknown>>): CommandName | null {
+function usageTopic(details: Readonly<Record<string, unknown>>): HelpTopic | null {
   const { command } = details;
-  return typeof command === 'string' && isCommandName(command) ? command : null;
+  return typeof command === 'string' && isHelpTopic(command) ? command : null;
 }
 
 /** Prints `error[CODE]: message` (plus usage for command-line mistakes); returns the exit status. */
@@ -59,6 +60,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         return await runStopCommand(parsed.flags, context);
       case 'status':
         return await runStatusCommand(parsed.flags, context);
+      case 'snapshot-save':
+        return await runSnapshotSaveCommand(parsed.flags, context);
+      case 'snapshot-restore':
+        return await runSnapshotRestoreCommand(parsed.flags, context);
     }
   } catch (error) {
     return reportError(error, context);

@@ -11,6 +11,8 @@ export const CliErrorCode = {
   INVALID_OPTION_VALUE: 'CLI_INVALID_OPTION_VALUE',
   /** A positional argument the command does not take. */
   UNEXPECTED_ARGUMENT: 'CLI_UNEXPECTED_ARGUMENT',
+  /** A required argument (a file, or the subcommand of a command group) is missing. */
+  MISSING_ARGUMENT: 'CLI_MISSING_ARGUMENT',
   /** Another live process holds the data directory. */
   NETWORK_ALREADY_RUNNING: 'CLI_NETWORK_ALREADY_RUNNING',
   /** `network.json` or `network.lock` exists but is not what `citadel start` writes. */
@@ -31,6 +33,32 @@ export const CliErrorCode = {
   BACKGROUND_START_TIMEOUT: 'CLI_BACKGROUND_START_TIMEOUT',
   /** `stop` could not signal the network's process, or it survived SIGKILL. */
   STOP_FAILED: 'CLI_STOP_FAILED',
+  /** `snapshot restore`: a network runs (or starts) on the data directory. */
+  SNAPSHOT_NETWORK_RUNNING: 'CLI_SNAPSHOT_NETWORK_RUNNING',
+  /** `snapshot save`: the data directory does not exist. */
+  SNAPSHOT_DATA_DIR_MISSING: 'CLI_SNAPSHOT_DATA_DIR_MISSING',
+  /** `snapshot save`: the snapshot file would be inside the data directory it captures. */
+  SNAPSHOT_FILE_IN_DATA_DIR: 'CLI_SNAPSHOT_FILE_IN_DATA_DIR',
+  /** `snapshot save`: the data directory holds a symbolic link or a special file. */
+  SNAPSHOT_UNSUPPORTED_FILE: 'CLI_SNAPSHOT_UNSUPPORTED_FILE',
+  /** `snapshot save`: the running network kept changing the directory during every attempt. */
+  SNAPSHOT_UNSTABLE: 'CLI_SNAPSHOT_UNSTABLE',
+  /** `snapshot restore`: the snapshot file does not exist. */
+  SNAPSHOT_NOT_FOUND: 'CLI_SNAPSHOT_NOT_FOUND',
+  /** `snapshot restore`: the file is not a gzip'd citadel snapshot. */
+  SNAPSHOT_NOT_A_SNAPSHOT: 'CLI_SNAPSHOT_NOT_A_SNAPSHOT',
+  /** `snapshot restore`: a snapshot format from a newer citadel. */
+  SNAPSHOT_UNSUPPORTED_VERSION: 'CLI_SNAPSHOT_UNSUPPORTED_VERSION',
+  /** `snapshot restore`: damaged or truncated gzip stream or container structure. */
+  SNAPSHOT_CORRUPT: 'CLI_SNAPSHOT_CORRUPT',
+  /** `snapshot restore`: a file's bytes do not match the SHA-256 recorded for it. */
+  SNAPSHOT_CHECKSUM_MISMATCH: 'CLI_SNAPSHOT_CHECKSUM_MISMATCH',
+  /** `snapshot restore`: an absolute or `..` path, a symlink or special file, a duplicate. */
+  SNAPSHOT_UNSAFE_ENTRY: 'CLI_SNAPSHOT_UNSAFE_ENTRY',
+  /** `snapshot restore`: a file, the total size, the entry count or a path exceeds its limit. */
+  SNAPSHOT_TOO_LARGE: 'CLI_SNAPSHOT_TOO_LARGE',
+  /** Reading the data directory, writing the snapshot or swapping the directories failed. */
+  SNAPSHOT_IO_FAILED: 'CLI_SNAPSHOT_IO_FAILED',
   /** A failure the CLI did not anticipate (a bug): reported with its stack. */
   INTERNAL: 'CLI_INTERNAL',
   /** `bin/citadel.js` found no compiled CLI (printed by the bin script itself). */
@@ -46,6 +74,7 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_UNKNOWN_OPTION: 'input',
   CLI_INVALID_OPTION_VALUE: 'input',
   CLI_UNEXPECTED_ARGUMENT: 'input',
+  CLI_MISSING_ARGUMENT: 'input',
   CLI_NETWORK_ALREADY_RUNNING: 'input',
   CLI_NETWORK_FILE_INVALID: 'input',
   CLI_NETWORK_UNREACHABLE: 'transport',
@@ -56,6 +85,19 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_BACKGROUND_START_FAILED: 'unknown',
   CLI_BACKGROUND_START_TIMEOUT: 'limit',
   CLI_STOP_FAILED: 'unknown',
+  CLI_SNAPSHOT_NETWORK_RUNNING: 'input',
+  CLI_SNAPSHOT_DATA_DIR_MISSING: 'input',
+  CLI_SNAPSHOT_FILE_IN_DATA_DIR: 'input',
+  CLI_SNAPSHOT_UNSUPPORTED_FILE: 'input',
+  CLI_SNAPSHOT_UNSTABLE: 'limit',
+  CLI_SNAPSHOT_NOT_FOUND: 'input',
+  CLI_SNAPSHOT_NOT_A_SNAPSHOT: 'input',
+  CLI_SNAPSHOT_UNSUPPORTED_VERSION: 'input',
+  CLI_SNAPSHOT_CORRUPT: 'input',
+  CLI_SNAPSHOT_CHECKSUM_MISMATCH: 'input',
+  CLI_SNAPSHOT_UNSAFE_ENTRY: 'input',
+  CLI_SNAPSHOT_TOO_LARGE: 'limit',
+  CLI_SNAPSHOT_IO_FAILED: 'unknown',
   CLI_INTERNAL: 'unknown',
   CLI_NOT_BUILT: 'unknown',
 };
@@ -66,6 +108,7 @@ export const USAGE_ERROR_CODES: ReadonlySet<string> = new Set<CliErrorCodeValue>
   CliErrorCode.UNKNOWN_OPTION,
   CliErrorCode.INVALID_OPTION_VALUE,
   CliErrorCode.UNEXPECTED_ARGUMENT,
+  CliErrorCode.MISSING_ARGUMENT,
 ]);
 
 /** Creates a CLI error; its kind is derived from the code. */

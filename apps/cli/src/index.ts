@@ -6,12 +6,21 @@ export type { CliErrorCodeValue } from './errors.js';
 export { parseCommandLine } from './parse-command-line.js';
 export type {
   ParsedCommandLine,
+  SnapshotFlags,
   StartFlags,
   StatusFlags,
   StopFlags,
 } from './parse-command-line.js';
-export { COMMANDS, formatUsage } from './usage.js';
-export type { CommandName, CommandSpec, OptionSpec } from './usage.js';
+export { COMMANDS, COMMAND_GROUPS, formatUsage } from './usage.js';
+export type {
+  ArgumentSpec,
+  CommandGroupName,
+  CommandGroupSpec,
+  CommandName,
+  CommandSpec,
+  HelpTopic,
+  OptionSpec,
+} from './usage.js';
 export {
   DEFAULT_DATA_DIR,
   dataDirFiles,
@@ -58,3 +67,20 @@ export type {
 } from './network/background-start.js';
 export { nodeProcessControl } from './network/process-control.js';
 export type { ProcessControl } from './network/process-control.js';
+export {
+  DEFAULT_SNAPSHOT_LIMITS,
+  SAVE_ATTEMPTS,
+  SNAPSHOT_FORMAT_VERSION,
+  readSnapshotFile,
+  restoreSnapshot,
+  saveSnapshot,
+} from './snapshot/index.js';
+export type {
+  RestoreSnapshotParams,
+  RestoreSnapshotResult,
+  SaveSnapshotParams,
+  SaveSnapshotResult,
+  SnapshotEntry,
+  SnapshotLimits,
+  SnapshotSummary,
+} from './snapshot/index.js';

@@ -102,7 +102,7 @@ describe('parseCommandLine', () => {
     const error = parseError(['deploy']);
     expect(error.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
     expect(error.message).toContain("'deploy'");
-    expect(error.message).toContain('start, stop, status');
+    expect(error.message).toContain('Commands: start, stop, status, network.');
   });
 
   it('parses stop and status flags', () => {
@@ -138,5 +138,107 @@ describe('parseCommandLine', () => {
   it('answers the version for -v and --version', () => {
     expect(parseCommandLine(['-v'])).toEqual({ kind: 'version' });
     expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it('parses network snapshot save and restore with their file and flags, in any order', () => {
+    expect(parseCommandLine(['network', 'snapshot', 'save', 'demo.snapshot'])).toEqual({
+      kind: 'snapshot-save',
+      flags: { file: 'demo.snapshot', dataDir: undefined, json: false },
+    });
+    expect(
+      parseCommandLine([
+        'network',
+        'snapshot',
+        'restore',
+        '--json',
+        'demo.snapshot',
+        '--data-dir=x',
+      ]),
+    ).toEqual({
+      kind: 'snapshot-restore',
+      flags: { file: 'demo.snapshot', dataDir: 'x', json: true },
+    });
+  });
+
+  it('takes a file name that starts with a dash after --', () => {
+    expect(parseCommandLine(['network', 'snapshot', 'save', '--', '-odd'])).toMatchObject({
+      flags: { file: '-odd' },
+    });
+  });
+
+  it.each([
+    [['network', 'snapshot', 'save'], 'network snapshot save'],
+    [['network', 'snapshot', 'restore', '--json'], 'network snapshot restore'],
+    [['network', 'snapshot', 'save', ''], 'network snapshot save'],
+    [['network', 'snapshot'], 'network snapshot'],
+    [['network'], 'network'],
+  ])('fails with CLI_MISSING_ARGUMENT for %j', (argv, command) => {
+    const error = parseError(argv);
+    expect(error.code).toBe(CliErrorCode.MISSING_ARGUMENT);
+    expect(error.details).toMatchObject({ command });
+  });
+
+  it('names what is missing: the file, or the subcommands to choose from', () => {
+    expect(parseError(['network', 'snapshot', 'save']).message).toBe(
+      'citadel network snapshot save needs <file>: citadel network snapshot save <file>.',
+    );
+    expect(parseError(['network', 'snapshot']).message).toBe(
+      'citadel network snapshot needs a command: save, restore.',
+    );
+  });
+
+  it('rejects a second file', () => {
+    const error = parseError(['network', 'snapshot', 'save', 'a', 'b']);
+    expect(error.code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
+    expect(error.message).toBe("citadel network snapshot save takes only <file>, got 'b'.");
+  });
+
+  it('rejects an unknown subcommand, listing the valid ones of its group', () => {
+    const snapshot = parseError(['network', 'snapshot', 'load', 'x']);
+    expect(snapshot).toEqual({
+      code: CliErrorCode.UNKNOWN_COMMAND,
+      message:
+        "Unknown command 'citadel network snapshot load'. Commands of citadel network snapshot: save, restore.",
+      details: { command: 'network snapshot', given: 'network snapshot load' },
+    });
+    const network = parseError(['network', 'reset']);
+    expect(network.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
+    expect(network.message).toContain('Commands of citadel network: snapshot.');
+  });
+
+  it('rejects a flag between the words of a command', () => {
+    const error = parseError(['network', '--json', 'snapshot', 'save', 'f']);
+    expect(error.code).toBe(CliErrorCode.UNKNOWN_OPTION);
+    expect(error.details).toMatchObject({ command: 'network', option: '--json' });
+  });
+
+  it('rejects flags of other commands', () => {
+    const error = parseError(['network', 'snapshot', 'save', 'f', '--port', '1']);
+    expect(error.code).toBe(CliErrorCode.UNKNOWN_OPTION);
+    expect(error.details).toMatchObject({ command: 'network snapshot save', option: '--port' });
+  });
+
+  it('answers help for groups and multi-word commands, however it is asked', () => {
+    expect(parseCommandLine(['network', '--help'])).toEqual({ kind: 'help', command: 'network' });
+    expect(parseCommandLine(['network', 'snapshot', '-h'])).toEqual({
+      kind: 'help',
+      command: 'network snapshot',
+    });
+    expect(parseCommandLine(['network', 'snapshot', 'save', '--help'])).toEqual({
+      kind: 'help',
+      command: 'network snapshot save',
+    });
+    expect(parseCommandLine(['help', 'network', 'snapshot', 'restore'])).toEqual({
+      kind: 'help',
+      command: 'network snapshot restore',
+    });
+    expect(parseCommandLine(['help', 'network'])).toEqual({ kind: 'help', command: 'network' });
+  });
+
+  it('rejects help for unknown subcommands and extra words', () => {
+    expect(parseError(['help', 'network', 'snapshot', 'load']).code).toBe(
+      CliErrorCode.UNKNOWN_COMMAND,
+    );
+    expect(parseError(['help', 'stop', 'now']).code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
   });
 });

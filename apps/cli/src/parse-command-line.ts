@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 import { CliErrorCode, createCliError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './network/start-network.js';
-import type { CommandName } from './usage.js';
-import { COMMANDS, isCommandName } from './usage.js';
+import type { CommandGroupName, CommandName, HelpTopic } from './usage.js';
+import {
+  COMMANDS,
+  isCommandGroupName,
+  isCommandName,
+  isHelpTopic,
+  subcommandsOf,
+} from './usage.js';
 
 /** Flags of `citadel start`. */
 export interface StartFlags {
@@ -25,22 +31,41 @@ export interface StatusFlags {
   readonly json: boolean;
 }
 
+/** Arguments and flags of `citadel network snapshot save` and `… restore`. */
+export interface SnapshotFlags {
+  /** The snapshot file as given; resolved against the working directory later. */
+  readonly file: string;
+  /** As given; resolved against the working directory later. */
+  readonly dataDir: string | undefined;
+  readonly json: boolean;
+}
+
 /** What the command line asks for. */
 export type ParsedCommandLine =
-  | { readonly kind: 'help'; readonly command: CommandName | null }
+  | { readonly kind: 'help'; readonly command: HelpTopic | null }
   | { readonly kind: 'version' }
   | { readonly kind: 'start'; readonly flags: StartFlags }
   | { readonly kind: 'stop'; readonly flags: StopFlags }
-  | { readonly kind: 'status'; readonly flags: StatusFlags };
+  | { readonly kind: 'status'; readonly flags: StatusFlags }
+  | { readonly kind: 'snapshot-save'; readonly flags: SnapshotFlags }
+  | { readonly kind: 'snapshot-restore'; readonly flags: SnapshotFlags };
 
 type OptionValues = Readonly<Record<string, string | boolean>>;
+
+/** A command's flags and its positional arguments, in order. */
+interface ParsedOptions {
+  readonly values: OptionValues;
+  readonly positionals: readonly string[];
+}
 
 /**
  * Parses a command's flags against its spec. node:util parseArgs runs non-strict so that
  * each mistake can be reported with the exact flag the user typed.
  */
-function parseOptions(command: CommandName, args: readonly string[]): OptionValues {
+function parseOptions(command: CommandName, args: readonly string[]): ParsedOptions {
   const spec = COMMANDS[command].options;
+  const expected = COMMANDS[command].arguments ?? [];
+  const positionals: string[] = [];
   const { tokens } = parseArgs({
     args: [...args],
     options: spec,
@@ -51,11 +76,19 @@ function parseOptions(command: CommandName, args: readonly string[]): OptionValu
   const values: Record<string, string | boolean> = {};
   for (const token of tokens) {
     if (token.kind === 'positional') {
-      throw createCliError(
-        CliErrorCode.UNEXPECTED_ARGUMENT,
-        `citadel ${command} takes no arguments, got '${token.value}'.`,
-        { command, argument: token.value },
-      );
+      if (positionals.length >= expected.length) {
+        const takes =
+          expected.length === 0
+            ? 'takes no arguments'
+            : `takes only ${expected.map((a) => a.name).join(' ')}`;
+        throw createCliError(
+          CliErrorCode.UNEXPECTED_ARGUMENT,
+          `citadel ${command} ${takes}, got '${token.value}'.`,
+          { command, argument: token.value },
+        );
+      }
+      positionals.push(token.value);
+      continue;
     }
     if (token.kind !== 'option') {
       continue;
@@ -96,7 +129,24 @@ function parseOptions(command: CommandName, args: readonly string[]): OptionValu
     }
     values[token.name] = token.value;
   }
-  return values;
+  return { values, positionals };
+}
+
+/** The positional arguments, once `--help` is ruled out: all present and non-empty. */
+function requireArguments(command: CommandName, positionals: readonly string[]): string[] {
+  const expected = COMMANDS[command].arguments ?? [];
+  return expected.map((argument, i) => {
+    const value = positionals[i];
+    if (value === undefined || value === '') {
+      const usage = `citadel ${command} ${expected.map((a) => a.name).join(' ')}`;
+      throw createCliError(
+        CliErrorCode.MISSING_ARGUMENT,
+        `citadel ${command} needs ${value === '' ? `a non-empty ${argument.name}` : argument.name}: ${usage}.`,
+        { command, argument: argument.name },
+      );
+    }
+    return value;
+  });
 }
 
 function stringValue(values: OptionValues, name: string): string | undefined {
@@ -120,11 +170,13 @@ function parsePort(text: string | undefined): number {
 }
 
 function parseCommand(command: CommandName, args: readonly string[]): ParsedCommandLine {
-  const values = parseOptions(command, args);
+  const { values, positionals } = parseOptions(command, args);
   if (values.help === true) {
     return { kind: 'help', command };
   }
+  const [file] = requireArguments(command, positionals);
   const dataDir = stringValue(values, 'data-dir');
+  const json = values.json === true;
   switch (command) {
     case 'start':
       return {
@@ -140,16 +192,68 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
     case 'stop':
       return { kind: 'stop', flags: { dataDir } };
     case 'status':
-      return { kind: 'status', flags: { dataDir, json: values.json === true } };
+      return { kind: 'status', flags: { dataDir, json } };
+    case 'network snapshot save':
+      return { kind: 'snapshot-save', flags: { file: file ?? '', dataDir, json } };
+    case 'network snapshot restore':
+      return { kind: 'snapshot-restore', flags: { file: file ?? '', dataDir, json } };
   }
 }
 
-function unknownCommand(name: string): Error {
+/** `given` is not a command at the top level, or not a subcommand of `group`. */
+function unknownCommand(given: string, group: CommandGroupName | null = null): Error {
+  const full = group === null ? given : `${group} ${given}`;
+  const known = subcommandsOf(group).join(', ');
   return createCliError(
     CliErrorCode.UNKNOWN_COMMAND,
-    `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.`,
-    { command: null, given: name },
+    group === null
+      ? `Unknown command '${given}'. Commands: ${known}.`
+      : `Unknown command 'citadel ${full}'. Commands of citadel ${group}: ${known}.`,
+    { command: group, given: full },
   );
+}
+
+/**
+ * Walks the words of a multi-word command (`network snapshot save`) from its first word;
+ * returns the command and where its flags start, or help for a group.
+ */
+function resolveCommand(
+  argv: readonly string[],
+  first: string,
+): { command: CommandName; rest: readonly string[] } | ParsedCommandLine {
+  let name = first;
+  let next = 1;
+  while (isCommandGroupName(name)) {
+    const group: CommandGroupName = name;
+    const word = argv[next];
+    if (word === '-h' || word === '--help') {
+      return { kind: 'help', command: group };
+    }
+    if (word === undefined) {
+      throw createCliError(
+        CliErrorCode.MISSING_ARGUMENT,
+        `citadel ${group} needs a command: ${subcommandsOf(group).join(', ')}.`,
+        { command: group, argument: '<command>' },
+      );
+    }
+    if (word.startsWith('-')) {
+      throw createCliError(
+        CliErrorCode.UNKNOWN_OPTION,
+        `Unknown option '${word}' for citadel ${group}; options go after the command.`,
+        { command: group, option: word },
+      );
+    }
+    const candidate = `${group} ${word}`;
+    if (!isHelpTopic(candidate)) {
+      throw unknownCommand(word, group);
+    }
+    name = candidate;
+    next += 1;
+  }
+  if (!isCommandName(name)) {
+    throw unknownCommand(first);
+  }
+  return { command: name, rest: argv.slice(next) };
 }
 
 /** Turns `process.argv.slice(2)` into a command and its typed flags, or a usage error. */
@@ -162,21 +266,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     return { kind: 'version' };
   }
   if (first === 'help') {
-    const [topic, ...extra] = rest;
-    if (topic === undefined) {
-      return { kind: 'help', command: null };
-    }
-    if (!isCommandName(topic)) {
-      throw unknownCommand(topic);
-    }
-    if (extra.length > 0) {
-      throw createCliError(
-        CliErrorCode.UNEXPECTED_ARGUMENT,
-        `citadel help takes one command name, got '${extra.join(' ')}' as well.`,
-        { command: null, argument: extra[0] },
-      );
-    }
-    return { kind: 'help', command: topic };
+    return parseHelp(rest);
   }
   if (first.startsWith('-')) {
     throw createCliError(CliErrorCode.UNKNOWN_OPTION, `Unknown option '${first}'.`, {
@@ -184,8 +274,33 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       option: first,
     });
   }
-  if (!isCommandName(first)) {
+  if (!isHelpTopic(first)) {
     throw unknownCommand(first);
   }
-  return parseCommand(first, rest);
+  const resolved = resolveCommand(argv, first);
+  return 'kind' in resolved ? resolved : parseCommand(resolved.command, resolved.rest);
+}
+
+/** `citadel help [<command words>…]`. */
+function parseHelp(words: readonly string[]): ParsedCommandLine {
+  if (words.length === 0) {
+    return { kind: 'help', command: null };
+  }
+  let topic: HelpTopic | null = null;
+  for (const [i, word] of words.entries()) {
+    const candidate: string = topic === null ? word : `${topic} ${word}`;
+    if (isHelpTopic(candidate)) {
+      topic = candidate;
+      continue;
+    }
+    if (topic === null || isCommandGroupName(topic)) {
+      throw unknownCommand(word, topic);
+    }
+    throw createCliError(
+      CliErrorCode.UNEXPECTED_ARGUMENT,
+      `citadel help takes one command name, got '${words.slice(i).join(' ')}' as well.`,
+      { command: null, argument: word },
+    );
+  }
+  return { kind: 'help', command: topic };
 }

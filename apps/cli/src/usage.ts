@@ -1,5 +1,12 @@
-/** The commands `citadel` knows. */
-export type CommandName = 'start' | 'stop' | 'status';
+/** The commands `citadel` knows; a multi-word command is written with single spaces. */
+export type CommandName =
+  'start' | 'stop' | 'status' | 'network snapshot save' | 'network snapshot restore';
+
+/** The words that only lead to commands, such as `network` in `citadel network snapshot save`. */
+export type CommandGroupName = 'network' | 'network snapshot';
+
+/** What `citadel help <topic>` can explain: a command or a command group. */
+export type HelpTopic = CommandName | CommandGroupName;
 
 /** One flag of a command. */
 export interface OptionSpec {
@@ -10,11 +17,26 @@ export interface OptionSpec {
   readonly description: string;
 }
 
-/** One command: its summary, description and flags. */
+/** One positional argument of a command; all are required. */
+export interface ArgumentSpec {
+  /** Placeholder shown in help, e.g. `<file>`. */
+  readonly name: string;
+  readonly description: string;
+}
+
+/** One command: its summary, description, arguments and flags. */
 export interface CommandSpec {
   readonly summary: string;
   readonly description: string;
+  /** In order. @default none */
+  readonly arguments?: readonly ArgumentSpec[];
   readonly options: Readonly<Record<string, OptionSpec>>;
+}
+
+/** A command group: the words before its subcommands. */
+export interface CommandGroupSpec {
+  readonly summary: string;
+  readonly description: string;
 }
 
 const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'Show this help' };
@@ -65,11 +87,74 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       help: HELP,
     },
   },
+  'network snapshot save': {
+    summary: "Save the network's state to a snapshot file",
+    description:
+      "Save the network's keys, canisters and history into one gzip'd file. Works while the network runs; the file is written to <file>.tmp and renamed.",
+    arguments: [{ name: '<file>', description: 'Snapshot file to write (replaced if it exists)' }],
+    options: {
+      'data-dir': DATA_DIR,
+      json: { type: 'boolean', description: 'Print a JSON summary' },
+      help: HELP,
+    },
+  },
+  'network snapshot restore': {
+    summary: "Replace the network's state with a snapshot",
+    description:
+      'Replace the data directory with the contents of a snapshot, after checking all of it. The network must be stopped.',
+    arguments: [{ name: '<file>', description: 'Snapshot file written by `snapshot save`' }],
+    options: {
+      'data-dir': DATA_DIR,
+      json: { type: 'boolean', description: 'Print a JSON summary' },
+      help: HELP,
+    },
+  },
+};
+
+/** Every command group; its subcommands are the entries of COMMANDS and groups below it. */
+export const COMMAND_GROUPS: Readonly<Record<CommandGroupName, CommandGroupSpec>> = {
+  network: {
+    summary: 'Manage the local network',
+    description: 'Manage the local network and its state.',
+  },
+  'network snapshot': {
+    summary: "Save and restore the network's state",
+    description:
+      "Save the network's state to a file and restore it later, to go back to a known state or to seed tests and demos.",
+  },
 };
 
 /** Whether `name` is a command. */
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
+}
+
+/** Whether `name` is a command group. */
+export function isCommandGroupName(name: string): name is CommandGroupName {
+  return Object.hasOwn(COMMAND_GROUPS, name);
+}
+
+/** Whether `name` is a command or a command group. */
+export function isHelpTopic(name: string): name is HelpTopic {
+  return isCommandName(name) || isCommandGroupName(name);
+}
+
+/**
+ * The next words after `group` (null: at the top level), e.g. `['save', 'restore']` for
+ * `network snapshot`, in the order COMMANDS and COMMAND_GROUPS list them.
+ */
+export function subcommandsOf(group: CommandGroupName | null): string[] {
+  const prefix = group === null ? '' : `${group} `;
+  const words = new Set<string>();
+  for (const name of [...Object.keys(COMMANDS), ...Object.keys(COMMAND_GROUPS)]) {
+    if (name.startsWith(prefix)) {
+      const word = name.slice(prefix.length).split(' ')[0];
+      if (word !== undefined && word !== '') {
+        words.add(word);
+      }
+    }
+  }
+  return [...words];
 }
 
 function table(rows: readonly (readonly [string, string])[]): string[] {
@@ -82,16 +167,43 @@ function flagLabel(name: string, spec: OptionSpec): string {
   return spec.short ? `-${spec.short}, ${long}` : `    ${long}`;
 }
 
-/** Help text of one command, or of `citadel` itself when `command` is null. */
-export function formatUsage(command: CommandName | null): string {
-  if (command === null) {
+/** `save <file>`: a command's name (or its last words) followed by its arguments. */
+function commandLabel(name: string, spec: CommandSpec): string {
+  return [name, ...(spec.arguments ?? []).map((argument) => argument.name)].join(' ');
+}
+
+/** The commands at or below `group`, as rows of their names after `group` and summaries. */
+function commandRows(group: CommandGroupName | null): (readonly [string, string])[] {
+  const prefix = group === null ? '' : `${group} `;
+  return Object.entries(COMMANDS)
+    .filter(([name]) => name.startsWith(prefix))
+    .map(([name, spec]) => [commandLabel(name.slice(prefix.length), spec), spec.summary] as const);
+}
+
+function formatGroupUsage(group: CommandGroupName): string {
+  const spec = COMMAND_GROUPS[group];
+  return [
+    `Usage: citadel ${group} <command> [options]`,
+    '',
+    spec.description,
+    '',
+    'Commands:',
+    ...table(commandRows(group)),
+    '',
+    `Run \`citadel ${group} <command> --help\` for the options of a command.`,
+  ].join('\n');
+}
+
+/** Help text of one command or group, or of `citadel` itself when `topic` is null. */
+export function formatUsage(topic: HelpTopic | null): string {
+  if (topic === null) {
     return [
       'Usage: citadel <command> [options]',
       '',
       'Run and inspect the local Citadel network.',
       '',
       'Commands:',
-      ...table(Object.entries(COMMANDS).map(([name, spec]) => [name, spec.summary] as const)),
+      ...table(commandRows(null)),
       '',
       'Options:',
       ...table([
@@ -102,11 +214,18 @@ export function formatUsage(command: CommandName | null): string {
       'Run `citadel <command> --help` for the options of a command.',
     ].join('\n');
   }
-  const spec = COMMANDS[command];
+  if (isCommandGroupName(topic)) {
+    return formatGroupUsage(topic);
+  }
+  const spec = COMMANDS[topic];
+  const args = spec.arguments ?? [];
   return [
-    `Usage: citadel ${command} [options]`,
+    `Usage: citadel ${commandLabel(topic, spec)} [options]`,
     '',
     spec.description,
+    ...(args.length > 0
+      ? ['', 'Arguments:', ...table(args.map((a) => [a.name, a.description] as const))]
+      : []),
     '',
     'Options:',
     ...table(

@@ -19,7 +19,14 @@ describe('parseCommandLine', () => {
   it('parses start with the defaults: port 4943, host 127.0.0.1, default data dir, foreground', () => {
     expect(parseCommandLine(['start'])).toEqual({
       kind: 'start',
-      flags: { port: 4943, host: '127.0.0.1', dataDir: undefined, background: false, clean: false },
+      flags: {
+        port: 4943,
+        host: '127.0.0.1',
+        dataDir: undefined,
+        background: false,
+        clean: false,
+        maxCanisters: undefined,
+      },
     });
   });
 
@@ -37,8 +44,26 @@ describe('parseCommandLine', () => {
       ]),
     ).toEqual({
       kind: 'start',
-      flags: { port: 8000, host: '0.0.0.0', dataDir: 'state', background: true, clean: true },
+      flags: {
+        port: 8000,
+        host: '0.0.0.0',
+        dataDir: 'state',
+        background: true,
+        clean: true,
+        maxCanisters: undefined,
+      },
     });
+  });
+
+  it('parses --max-canisters as a cap of at least one canister', () => {
+    expect(parseCommandLine(['start', '--max-canisters', '50'])).toMatchObject({
+      flags: { maxCanisters: 50 },
+    });
+    for (const value of ['0', '-1', 'many', '1.5']) {
+      const error = parseError(['start', `--max-canisters=${value}`]);
+      expect(error.code).toBe(CliErrorCode.INVALID_OPTION_VALUE);
+      expect(error.message).toContain(`'--max-canisters' must be a whole number of at least 1`);
+    }
   });
 
   it('accepts --port 0, which asks for a free port', () => {

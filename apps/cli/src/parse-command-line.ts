@@ -13,6 +13,8 @@ import {
 /** Flags of `citadel start`. */
 export interface StartFlags {
   readonly port: number;
+  /** Canister cap of the network; undefined = none. */
+  readonly maxCanisters: number | undefined;
   readonly host: string;
   /** As given; resolved against the working directory later. */
   readonly dataDir: string | undefined;
@@ -169,6 +171,21 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
+function parseMaxCanisters(text: string | undefined): number | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const max = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(max >= 1)) {
+    throw createCliError(
+      CliErrorCode.INVALID_OPTION_VALUE,
+      `Option '--max-canisters' must be a whole number of at least 1, got '${text}'.`,
+      { command: 'start', option: '--max-canisters', value: text },
+    );
+  }
+  return max;
+}
+
 function parseCommand(command: CommandName, args: readonly string[]): ParsedCommandLine {
   const { values, positionals } = parseOptions(command, args);
   if (values.help === true) {
@@ -183,6 +200,7 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
         kind: 'start',
         flags: {
           port: parsePort(stringValue(values, 'port')),
+          maxCanisters: parseMaxCanisters(stringValue(values, 'max-canisters')),
           host: stringValue(values, 'host') ?? DEFAULT_HOST,
           dataDir,
           background: values.background === true,

@@ -69,6 +69,11 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         description: 'Run detached, logging to <data-dir>/network.log; return once it answers',
       },
       clean: { type: 'boolean', description: "Discard the network's state before starting" },
+      'max-canisters': {
+        type: 'string',
+        valueName: '<n>',
+        description: 'Refuse to create more than <n> canisters (IC0102); default: no limit',
+      },
       help: HELP,
     },
   },

@@ -105,6 +105,8 @@ export interface StartReplicaOptions {
   readonly port?: number;
   /** Discard the data directory's contents first. @default false */
   readonly clean?: boolean;
+  /** Most canisters the network hosts; creating more is refused with IC0102. @default unlimited */
+  readonly maxCanisters?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -145,6 +147,7 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
     dataDir: options.dataDir,
     roundLog,
     replay: records,
+    ...(options.maxCanisters === undefined ? {} : { maxCanisters: options.maxCanisters }),
     ...(checkpoint
       ? {
           canisters: checkpoint.canisters,

@@ -45,6 +45,7 @@ async function runInBackground(
     '--port',
     String(flags.port),
     ...(flags.clean ? ['--clean'] : []),
+    ...(flags.maxCanisters === undefined ? [] : ['--max-canisters', String(flags.maxCanisters)]),
   ];
   const { progress } = context;
   let frame = 0;
@@ -96,6 +97,7 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
     host: flags.host,
     port: flags.port,
     clean: flags.clean,
+    ...(flags.maxCanisters === undefined ? {} : { maxCanisters: flags.maxCanisters }),
     startReplica,
     log: (line) => context.stdout(line),
     processes: context.processes,

@@ -11,6 +11,7 @@ export interface ReplicaStartOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly clean?: boolean;
+  readonly maxCanisters?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -35,6 +36,8 @@ export interface StartNetworkParams {
   readonly port?: number;
   /** Discard the network's state first. @default false */
   readonly clean?: boolean;
+  /** Most canisters the network hosts. @default unlimited */
+  readonly maxCanisters?: number;
   readonly startReplica: ReplicaFactory;
   /** Receives the replica's diagnostic lines. */
   readonly log?: (line: string) => void;
@@ -115,6 +118,7 @@ export async function startNetwork(params: StartNetworkParams): Promise<RunningN
       host,
       port,
       clean: params.clean ?? false,
+      ...(params.maxCanisters === undefined ? {} : { maxCanisters: params.maxCanisters }),
       ...(params.log ? { log: params.log } : {}),
     });
   } catch (error) {

@@ -62,6 +62,8 @@ export interface ExecutionState {
   cyclesSent: bigint;
   /** Visible balance: env balance + accepted − burned − sent − attached to the pending call. */
   balance: bigint;
+  /** Part of `balance` the canister cannot spend (`ExecutionEnv.freezingReserve`). */
+  readonly reserve: bigint;
   pendingCall: PendingCall | undefined;
   readonly calls: OutgoingCall[];
   certifiedData: Uint8Array | undefined;
@@ -235,6 +237,7 @@ export function createExecutionState(entry: ExecutionEntry, env: ExecutionEnv): 
     cyclesBurned: 0n,
     cyclesSent: 0n,
     balance: env.cyclesBalance,
+    reserve: env.freezingReserve ?? 0n,
     pendingCall: undefined,
     calls: [],
     certifiedData: undefined,

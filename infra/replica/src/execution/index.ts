@@ -7,8 +7,7 @@
  * `instructionLimit` bounds each execution and exceeding it traps with IC0522.
  *
  * Approximations, by design for now:
- * - The liquid cycle balance equals the balance (no freezing-threshold reserve); `cost_*`
- *   return 13-node application-subnet fees.
+ * - `cost_*` return 13-node application-subnet fees.
  * - Composite queries are not supported yet (`REPLICA_EXEC_UNSUPPORTED`).
  */
 export { createCanisterInstance } from './canister-instance.js';

@@ -239,6 +239,29 @@ describe('cycles System API', () => {
     });
   });
 
+  it('only the balance above the freezing reserve can be attached or burned', async () => {
+    const instance = await canister(`
+      (memory 1)
+      (func (export "canister_update spend")
+        (call $canister_liquid_cycle_balance128 (i32.const 0))
+        (call $cycles_burn128 (i64.const 0) (i64.const 1000000) (i32.const 16))
+        (call $canister_liquid_cycle_balance128 (i32.const 32))
+        ${REPLY_MEMORY(48)})
+      (data (i32.const 200) "m")
+      (func (export "canister_update attach")
+        (call $call_new (i32.const 200) (i32.const 1) (i32.const 200) (i32.const 1)
+                        (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
+        (call $call_cycles_add (i64.const 600001)))`);
+    const env = makeEnv({ cyclesBalance: 1_000_000n, freezingReserve: 400_000n });
+    const data = replyOf(instance.execute(update('spend'), env));
+    expect([0, 16, 32].map((offset) => u128At(data, offset))).toEqual([600_000n, 600_000n, 0n]);
+    expect(instance.execute(update('attach'), env).outcome).toMatchObject({
+      kind: 'trapped',
+      icErrorCode: 'IC0504',
+      message: expect.stringContaining("the canister's liquid balance is 600000"),
+    });
+  });
+
   it('the 64-bit balance call traps when the balance needs more than 64 bits', async () => {
     const instance = await canister(`
       (func (export "canister_update balance") (drop (call $canister_cycle_balance)))`);

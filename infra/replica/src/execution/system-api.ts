@@ -205,13 +205,17 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
   };
 
   /** Cycles attached with `call_cycles_add*`: deducted now, refunded if the call is dropped. */
+  /** What the canister may spend: its balance above the freezing reserve. */
+  const liquid = (state: ExecutionState) =>
+    state.balance > state.reserve ? state.balance - state.reserve : 0n;
+
   const addCallCycles = (state: ExecutionState, amount: bigint, name: string) => {
     const call = pendingCall(state, name);
-    if (amount > state.balance) {
+    if (amount > liquid(state)) {
       throw raise(
         state,
         contractViolation(
-          `ic0.${name}: cannot attach ${amount} cycles, the canister's liquid balance is ${state.balance}.`,
+          `ic0.${name}: cannot attach ${amount} cycles, the canister's liquid balance is ${liquid(state)}.`,
         ),
       );
     }
@@ -451,7 +455,8 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
     cycles_burn128: (high: bigint, low: bigint, dst: number) => {
       const s = enter('cycles_burn128');
       const requested = u128(high, low);
-      const amount = requested < s.balance ? requested : s.balance;
+      const spendable = liquid(s);
+      const amount = requested < spendable ? requested : spendable;
       s.balance -= amount;
       s.cyclesBurned += amount;
       writeU128(s, dst, amount, 'cycles_burn128');
@@ -482,10 +487,9 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
       const s = enter('canister_cycle_balance128');
       writeU128(s, dst, s.balance, 'canister_cycle_balance128');
     },
-    // No freezing-threshold accounting locally: the liquid balance is the whole balance.
     canister_liquid_cycle_balance128: (dst: number) => {
       const s = enter('canister_liquid_cycle_balance128');
-      writeU128(s, dst, s.balance, 'canister_liquid_cycle_balance128');
+      writeU128(s, dst, liquid(s), 'canister_liquid_cycle_balance128');
     },
     canister_status: () => {
       const status = enter('canister_status').env.status;

@@ -156,6 +156,11 @@ export interface ExecutionEnv {
   /** 133-byte DER BLS root key (`ic0.root_key_copy`). */
   readonly rootKeyDer: Uint8Array;
   readonly cyclesBalance: bigint;
+  /**
+   * Cycles the canister must keep to stay above its freezing threshold; only the rest (the
+   * liquid balance) can be attached to calls or burned. @default 0n
+   */
+  readonly freezingReserve?: bigint;
   readonly canisterVersion: bigint;
   readonly status: 'running' | 'stopping' | 'stopped';
   readonly subnetId: Uint8Array;

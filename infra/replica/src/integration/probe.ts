@@ -28,6 +28,9 @@ export const probeIdlFactory: IDL.InterfaceFactory = ({ IDL: I }) =>
     spin_query: I.Func([], [], ['query']),
     schedule_spin: I.Func([I.Nat64], [], []),
     work: I.Func([I.Nat32], [I.Nat64], []),
+    bytes: I.Func([I.Nat32], [I.Vec(I.Nat8)], []),
+    bytes_query: I.Func([I.Nat32], [I.Vec(I.Nat8)], ['query']),
+    hold: I.Func([I.Nat32], [I.Nat32], []),
   });
 
 /** The probe canister's methods as an actor exposes them. */
@@ -56,4 +59,7 @@ export interface ProbeActor {
   spin_query(): Promise<void>;
   schedule_spin(delaySeconds: bigint): Promise<void>;
   work(turns: number): Promise<bigint>;
+  bytes(size: number): Promise<Uint8Array>;
+  bytes_query(size: number): Promise<Uint8Array>;
+  hold(mebibytes: number): Promise<number>;
 }

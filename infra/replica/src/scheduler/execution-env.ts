@@ -1,5 +1,6 @@
 import type { ExecutionEnv } from '../execution/index.js';
 import type { CanisterRecord } from '../state/canister.js';
+import { freezingReserve } from './cycles-fees.js';
 
 /** Instructions one execution may use, by what it is. */
 export interface InstructionLimits {
@@ -48,11 +49,13 @@ export function createExecutionEnvFactory(params: ExecutionEnvParams): Execution
         controllers: canister.controllers,
         rootKeyDer: params.rootKeyDer,
         cyclesBalance: canister.cyclesBalance,
+        freezingReserve: freezingReserve(canister),
         canisterVersion: canister.version,
         status: canister.status,
         subnetId: params.subnetId,
         globalTimerNs: canister.globalTimerNs,
         instructionLimit: limits[options?.limit ?? 'update'],
+        wasmMemoryLimitBytes: canister.settings.wasmMemoryLimit,
         ...(print ? { debugPrint: (text: string) => print(canister.idText, text) } : {}),
       };
     },

@@ -51,6 +51,9 @@ function spinForever(): never {
   trap('spinForever: unreachable');
 }
 
+/** Heap blocks kept alive by `hold`. */
+const held: Uint8Array[] = [];
+
 /** Serialises stable entries exactly as `StableBTreeMap` stores them, to measure their size. */
 const serialiser = StableJson();
 
@@ -262,6 +265,26 @@ export default class {
       total += i;
     }
     return total >= 0 ? performanceCounter(0) : 0n;
+  }
+
+  /** `size` bytes, to test the reply size limits (2 MiB replicated, 3 MiB queries). */
+  @update([IDL.Nat32], IDL.Vec(IDL.Nat8))
+  bytes(size: number): Uint8Array {
+    return new Uint8Array(size).fill(7);
+  }
+
+  @query([IDL.Nat32], IDL.Vec(IDL.Nat8))
+  bytes_query(size: number): Uint8Array {
+    return new Uint8Array(size).fill(7);
+  }
+
+  /** Keeps `mebibytes` more MiB of heap alive, growing the Wasm memory; returns how many it holds. */
+  @update([IDL.Nat32], IDL.Nat32)
+  hold(mebibytes: number): number {
+    for (let i = 0; i < mebibytes; i++) {
+      held.push(new Uint8Array(1024 * 1024).fill(1));
+    }
+    return held.length;
   }
 
   @query([], IDL.Nat)

@@ -1,4 +1,4 @@
-import { CitadelError } from '@citadel/protocol';
+import { CitadelError } from '@citadel/protocol/errors';
 
 /**
  * Error codes the execution engine throws across its boundary. Canister-level failures

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CitadelError } from '@citadel/protocol';
 import { isCitadelError, principalToText } from '@citadel/protocol';
 import { prepareModule } from '../execution/index.js';
-import { startInstanceThread } from '../runtime/index.js';
+import { dormantInstanceThread } from '../runtime/index.js';
 import type { PreparedModule } from '../execution/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import { CanisterTable } from '../state/canister-table.js';
@@ -442,7 +442,7 @@ async function restoreCode(
       modules.set(code.module.sha256, preparing);
     }
     const prepared = await preparing;
-    const instance = await startInstanceThread(prepared, {
+    const instance = dormantInstanceThread(prepared, {
       canister: idText,
       snapshot: { heap, globals: code.globals.map((g) => g.value), stable },
       controllers: entry.controllers,

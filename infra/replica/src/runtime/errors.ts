@@ -1,4 +1,4 @@
-import { CitadelError } from '@citadel/protocol';
+import { CitadelError } from '@citadel/protocol/errors';
 
 /** Error codes of canister threads. */
 export const RuntimeErrorCode = {

@@ -3,6 +3,6 @@
  * the network's thread (HTTP, scheduling, certification) never runs canister code.
  */
 export { RuntimeErrorCode } from './errors.js';
-export { startInstanceThread } from './instance-thread.js';
+export { dormantInstanceThread, startInstanceThread } from './instance-thread.js';
 export type { InstanceThread, StartInstanceOptions } from './instance-thread.js';
 export type { InstanceImage } from './protocol.js';

@@ -1,7 +1,7 @@
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import { type ExecutionEnv, prepareModule } from '../execution/index.js';
-import { startInstanceThread } from './instance-thread.js';
+import { dormantInstanceThread, startInstanceThread } from './instance-thread.js';
 
 // The worker runs the compiled `dist/runtime/thread-main.js` (`npm run build` first).
 const wabt = await wabtInit();
@@ -77,6 +77,21 @@ describe('a canister instance on its own thread', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('a dormant instance answers from its image and starts its thread on first execution', async () => {
+    const prepared = await prepareModule(MODULE);
+    const first = await startInstanceThread(prepared, { canister: 'c6' });
+    await first.execute(update('grow'), ENV);
+    const image = await first.image();
+    await first.stop();
+    const dormant = dormantInstanceThread(prepared, { canister: 'c6', snapshot: image });
+    expect(dormant.heapSizeBytes).toBe(5 * 65_536);
+    expect(await dormant.image()).toBe(image);
+    await dormant.execute(update('grow'), ENV);
+    expect(dormant.heapSizeBytes).toBe(8 * 65_536);
+    expect((await dormant.image()).heap.sizeBytes).toBe(8 * 65_536);
+    await dormant.stop();
   });
 
   it('reports an instruction-limit trap like any other outcome', async () => {

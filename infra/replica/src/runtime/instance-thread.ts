@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CitadelError, type ErrorKind } from '@citadel/protocol';
+import { CitadelError, type ErrorKind } from '@citadel/protocol/errors';
 import type {
   ExecuteOptions,
   ExecutionEntry,
@@ -93,6 +93,79 @@ export async function startInstanceThread(
   return thread;
 }
 
+/**
+ * An instance restored from a checkpoint whose thread starts on first use. Loading a data
+ * directory then costs reading it, not a worker (about 130 ms of CPU) per canister; most
+ * canisters of a local network sit idle. Until it wakes, its image is the checkpoint's.
+ */
+export function dormantInstanceThread(
+  prepared: PreparedModule,
+  options: StartInstanceOptions & { readonly snapshot: InstanceImage },
+): InstanceThread {
+  return new DormantInstance(prepared, options);
+}
+
+class DormantInstance implements InstanceThread {
+  private waking: Promise<InstanceThread> | undefined;
+  private awake: InstanceThread | undefined;
+
+  constructor(
+    readonly prepared: PreparedModule,
+    private readonly options: StartInstanceOptions & { readonly snapshot: InstanceImage },
+  ) {}
+
+  get heapSizeBytes(): number {
+    return this.awake?.heapSizeBytes ?? this.options.snapshot.heap.sizeBytes;
+  }
+
+  get stableSizeBytes(): number {
+    return this.awake?.stableSizeBytes ?? this.options.snapshot.stable.sizeBytes;
+  }
+
+  methodKind(name: string): MethodKind | undefined {
+    return methodKindOf(this.prepared, name);
+  }
+
+  execute(entry: ExecutionEntry, env: ExecutionEnv, options?: ExecuteOptions) {
+    return this.wake().then((thread) => thread.execute(entry, env, options));
+  }
+
+  commit(): Promise<void> {
+    return this.wake().then((thread) => thread.commit());
+  }
+
+  rollback(): Promise<void> {
+    return this.wake().then((thread) => thread.rollback());
+  }
+
+  image(): Promise<InstanceImage> {
+    // Requests chain on the same promise, so they reach the thread in the order they were made.
+    return this.waking === undefined
+      ? Promise.resolve(this.options.snapshot)
+      : this.waking.then((thread) => thread.image());
+  }
+
+  stablePages(): Promise<SparsePages> {
+    return this.waking === undefined
+      ? Promise.resolve(this.options.snapshot.stable)
+      : this.waking.then((thread) => thread.stablePages());
+  }
+
+  async stop(): Promise<void> {
+    if (this.waking !== undefined) {
+      await (await this.waking).stop();
+    }
+  }
+
+  private wake(): Promise<InstanceThread> {
+    this.waking ??= startInstanceThread(this.prepared, this.options).then((thread) => {
+      this.awake = thread;
+      return thread;
+    });
+    return this.waking;
+  }
+}
+
 interface Pending {
   readonly op: string;
   readonly resolve: (value: unknown) => void;
@@ -128,14 +201,7 @@ class RemoteInstance implements InstanceThread {
   }
 
   methodKind(name: string): MethodKind | undefined {
-    const { methods } = this.prepared;
-    if (methods.update.has(name)) {
-      return 'update';
-    }
-    if (methods.query.has(name)) {
-      return 'query';
-    }
-    return methods.compositeQuery.has(name) ? 'composite_query' : undefined;
+    return methodKindOf(this.prepared, name);
   }
 
   execute(entry: ExecutionEntry, env: ExecutionEnv, options: ExecuteOptions = {}) {
@@ -225,6 +291,17 @@ class RemoteInstance implements InstanceThread {
       request.reject(error(request.op));
     }
   }
+}
+
+function methodKindOf(prepared: PreparedModule, name: string): MethodKind | undefined {
+  const { methods } = prepared;
+  if (methods.update.has(name)) {
+    return 'update';
+  }
+  if (methods.query.has(name)) {
+    return 'query';
+  }
+  return methods.compositeQuery.has(name) ? 'composite_query' : undefined;
 }
 
 function rebuild(error: SerializedError): Error {

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { isCitadelError } from '@citadel/protocol';
+import { isCitadelError } from '@citadel/protocol/errors';
 import { createInvalidStateError } from '../execution/errors.js';
 import { type CanisterInstance, createCanisterInstance } from '../execution/index.js';
 import {

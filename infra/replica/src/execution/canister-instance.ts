@@ -12,6 +12,7 @@ import {
   createStartState,
   isPersistentContext,
 } from './execution-state.js';
+import { OUT_OF_INSTRUCTIONS_IMPORT } from './instrument-module.js';
 import { StableMemory } from './stable-memory.js';
 import { createSystemApi } from './system-api.js';
 import {
@@ -99,6 +100,14 @@ class LiveCanisterInstance implements CanisterInstance {
   private heapView: Uint8Array = EMPTY;
   private tentative: UndoPoint | undefined;
   private running = false;
+  /** The instruction budget of the running execution and how much of it earlier slices used. */
+  private meter: {
+    readonly limit: bigint;
+    readonly slice: ExecuteOptions['slice'];
+    readonly usedBefore: bigint;
+    /** Counter value at the start of the current slice. */
+    readonly sliceStart: bigint;
+  } = { limit: 0n, slice: undefined, usedBefore: 0n, sliceStart: 0n };
   /** A heap-sized buffer reused for the pre-execution copy, to spare an allocation per message. */
   private spareHeap: Uint8Array | undefined;
 
@@ -120,11 +129,45 @@ class LiveCanisterInstance implements CanisterInstance {
           charge: (amount) => {
             const counter = this.live().counter;
             counter.value = (counter.value as bigint) - amount;
-            return (counter.value as bigint) >= 0n;
+            // Past a slice boundary is fine: the next check in the Wasm code pauses there.
+            return this.instructionsUsed() <= this.meter.limit;
           },
         },
       }),
+      [OUT_OF_INSTRUCTIONS_IMPORT.module]: {
+        [OUT_OF_INSTRUCTIONS_IMPORT.name]: () => this.outOfInstructions(),
+      },
     };
+  }
+
+  /**
+   * Called by the instrumented code when the counter went below zero: the end of the message's
+   * budget (trap, IC0522) or of a slice (pause, then a fresh slice).
+   */
+  private outOfInstructions(): void {
+    const used = this.instructionsUsed();
+    const { limit, slice } = this.meter;
+    if (slice === undefined || used > limit) {
+      const signal = instructionLimitExceeded(limit);
+      this.current.trap = signal;
+      throw signal;
+    }
+    slice.pause();
+    this.startSlice(used);
+  }
+
+  /** Starts metering an execution (or `(start)`) that may use `limit` instructions. */
+  private resetMeter(limit: bigint, slice: ExecuteOptions['slice']): void {
+    this.meter = { limit, slice, usedBefore: 0n, sliceStart: 0n };
+    this.startSlice(0n);
+  }
+
+  private startSlice(usedBefore: bigint): void {
+    const left = this.meter.limit - usedBefore;
+    const { slice } = this.meter;
+    const sliceStart = slice !== undefined && slice.instructions < left ? slice.instructions : left;
+    this.meter = { ...this.meter, usedBefore, sliceStart };
+    this.live().counter.value = sliceStart;
   }
 
   get heapSizeBytes(): number {
@@ -191,7 +234,7 @@ class LiveCanisterInstance implements CanisterInstance {
     let hostError: { error: unknown } | undefined;
     this.running = true;
     this.current = state;
-    this.live().counter.value = env.instructionLimit;
+    this.resetMeter(env.instructionLimit, options.slice);
     try {
       run();
     } catch (error) {
@@ -203,7 +246,7 @@ class LiveCanisterInstance implements CanisterInstance {
       this.running = false;
       this.current = this.startState;
     }
-    state.instructions = this.instructionsUsed(env.instructionLimit);
+    state.instructions = this.instructionsUsed();
     if (state.instructions > env.instructionLimit) {
       // Whatever the module was doing when the counter ran out (the check at a loop header or
       // function entry, or a trap further along a segment that was charged up front), the
@@ -341,8 +384,9 @@ class LiveCanisterInstance implements CanisterInstance {
   }
 
   /** Instructions charged so far in the current execution (or the last one). */
-  private instructionsUsed(limit = this.current.env.instructionLimit): bigint {
-    return limit - (this.live().counter.value as bigint);
+  private instructionsUsed(): bigint {
+    const { usedBefore, sliceStart } = this.meter;
+    return usedBefore + sliceStart - (this.live().counter.value as bigint);
   }
 
   private checkWasmMemoryLimit(state: ExecutionState, env: ExecutionEnv): TrapSignal | undefined {
@@ -413,13 +457,13 @@ class LiveCanisterInstance implements CanisterInstance {
       const instance = new wasmApi.Instance(this.prepared.module, this.imports);
       this.wasm = bindExports(instance, this.prepared);
       this.heapView = EMPTY;
-      this.wasm.counter.value = this.startState.env.instructionLimit;
+      const limit = this.startState.env.instructionLimit;
+      this.resetMeter(limit, undefined);
       const { startExport } = this.prepared.layout;
       if (startExport !== undefined) {
         asCallable(instance.exports[startExport])?.();
       }
-      const limit = this.startState.env.instructionLimit;
-      if (this.instructionsUsed(limit) > limit) {
+      if (this.instructionsUsed() > limit) {
         throw instructionLimitExceeded(limit);
       }
     } finally {

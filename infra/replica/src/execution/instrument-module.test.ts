@@ -101,6 +101,33 @@ describe('instruction metering', () => {
     expect(u64Reply(read)).toBe(0n);
   });
 
+  it('slices a long execution deterministically without changing what it counts', async () => {
+    const instance = await canister(`
+      (func (export "canister_update count") (local $i i32)
+        (loop $again
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get $i) (i32.const 1000)))))
+      (func (export "canister_update spin") (loop $forever (br $forever)))`);
+    const sliced = (method: string, limit: bigint) => {
+      let pauses = 0;
+      const result = instance.execute(
+        { kind: 'update', method, arg: new Uint8Array(0), caller: Uint8Array.of(4) },
+        { ...ENV, instructionLimit: limit },
+        { slice: { instructions: 1_000n, pause: () => void pauses++ } },
+      );
+      return { result, pauses };
+    };
+    const count = sliced('count', ENV.instructionLimit);
+    expect(count.result.instructions).toBe(8003n);
+    // A pause at the first loop header past each 1 000 instructions; a slice also pays for
+    // the overshoot of the segment that crossed the boundary, so 7 pauses, not 8.
+    expect(count.pauses).toBe(7);
+    expect(sliced('count', ENV.instructionLimit)).toEqual(count);
+    const spin = sliced('spin', 10_000n);
+    expect(spin.result.outcome).toMatchObject({ kind: 'trapped', icErrorCode: 'IC0522' });
+    expect(spin.pauses).toBe(9);
+  });
+
   it('stops endless recursion through the check at function entry', async () => {
     const instance = await canister(`
       (func $down (param i32) (result i32)
@@ -177,20 +204,36 @@ describe('instruction metering', () => {
     expect(result.instructions).toBeGreaterThan(50n);
   });
 
-  it('adds the counter as the last global and changes nothing but code and globals', () => {
+  it('adds the counter global and the hook import, and renumbers every function reference', () => {
     const original = wat(`(module
+      (import "ic0" "msg_reply" (func $reply))
       (global (mut i32) (i32.const 5))
-      (func (export "f") (result i32) (global.get 0)))`);
+      (global $f funcref (ref.func $g))
+      (table 2 funcref)
+      (elem (i32.const 0) $g $h)
+      (elem declare func $h)
+      (func $g (export "g") (result i32) (call $h) (global.get 0))
+      (func $h (drop (ref.func $g)) (call $k))
+      (func $k)
+      (start $k))`);
     const info = parseWasmModule(original);
     const { bytes, counterGlobal } = instrumentModule(original, info);
     const after = parseWasmModule(bytes);
-    expect(counterGlobal).toBe(1);
-    expect(after.globals).toEqual([
-      { type: 'i32', mutable: true },
-      { type: 'i64', mutable: true },
+    expect(counterGlobal).toBe(2);
+    expect(after.globals.at(-1)).toEqual({ type: 'i64', mutable: true });
+    expect(after.imports.map((i) => `${i.module}.${i.name}`)).toEqual([
+      'ic0.msg_reply',
+      '__citadel.out_of_instructions',
     ]);
-    expect(after.exports).toEqual(info.exports);
-    expect(after.functionTypes).toEqual(info.functionTypes);
+    // $g was function 1 and is function 2 now: the hook took index 1.
+    expect(after.exports).toEqual([{ name: 'g', kind: 'func', index: 2 }]);
+    // Every renumbered reference still type-checks and points at the same function.
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
+      ic0: { msg_reply: () => undefined },
+      __citadel: { out_of_instructions: () => undefined },
+    });
+    const g = instance.exports.g as () => number;
+    expect(g()).toBe(5);
   });
 
   it('rejects a function body it cannot decode as an invalid module (IC0505)', async () => {

@@ -1,5 +1,5 @@
-import { MalformedWasm, concatBytes, encodeU32 } from './byte-reader.js';
-import { SectionId, type WasmModuleInfo } from './wasm-binary.js';
+import { MalformedWasm, concatBytes, encodeName, encodeU32 } from './byte-reader.js';
+import { SectionId, type WasmModuleInfo, type WasmSection } from './wasm-binary.js';
 
 /**
  * Deterministic instruction metering, done the way the IC does it (ic-protocol.md §7.5,
@@ -9,7 +9,9 @@ import { SectionId, type WasmModuleInfo } from './wasm-binary.js';
  * - each straight-line segment of code first subtracts its own instruction count from the
  *   global (one instruction costs one, whatever it is), and
  * - function entries and loop headers, the only places where execution can go on for ever,
- *   then trap with `unreachable` once the global is below zero.
+ *   then call the host's `__citadel.out_of_instructions` once the global is below zero. The
+ *   host either traps (the message's limit is used up) or, at a slice boundary of a long
+ *   message, pauses the execution and refills the global (deterministic time slicing).
  *
  * `memory.copy`, `memory.fill` and `memory.init` also subtract the number of bytes they touch,
  * since their cost grows with an operand rather than with the code. The host sets the global
@@ -59,7 +61,9 @@ const OP = {
   i64LtS: 0x53,
   i64Sub: 0x7d,
   i64ExtendI32U: 0xad,
-  unreachable: 0x00,
+  call: 0x10,
+  returnCall: 0x12,
+  refFunc: 0xd2,
   emptyBlockType: 0x40,
   i32: 0x7f,
   i64: 0x7e,
@@ -68,81 +72,279 @@ const OP = {
 /** 0xFC sub-opcodes whose last operand is a byte count: memory.init, memory.copy, memory.fill. */
 const BULK_MEMORY_BY_SIZE: ReadonlySet<number> = new Set([8, 10, 11]);
 
+/** The host function that function entries and loop headers call once the counter is negative. */
+export const OUT_OF_INSTRUCTIONS_IMPORT = {
+  module: '__citadel',
+  name: 'out_of_instructions',
+} as const;
+
 /** The instrumented binary and the index of the counter global in it. */
 export interface InstrumentedModule {
   readonly bytes: Uint8Array;
   readonly counterGlobal: number;
 }
 
+/** Order of the known sections (core spec §5.5.2); the tag section sits before globals. */
+const SECTION_RANK: Readonly<Record<number, number>> = {
+  [SectionId.type]: 1,
+  [SectionId.import]: 2,
+  [SectionId.function]: 3,
+  [SectionId.table]: 4,
+  [SectionId.memory]: 5,
+  [SectionId.tag]: 6,
+  [SectionId.global]: 7,
+  [SectionId.export]: 8,
+  [SectionId.start]: 9,
+  [SectionId.element]: 10,
+  [SectionId.dataCount]: 11,
+  [SectionId.code]: 12,
+  [SectionId.data]: 13,
+};
+
+/** How the rewrite renumbers functions: the hook import takes the index after the imports. */
+interface Renumbering {
+  readonly hookFunction: number;
+  shift(index: number): number;
+}
+
 /**
- * Adds the instruction counter to `bytes` (already walked into `info`).
+ * Adds the instruction counter and the out-of-instructions hook to `bytes` (already walked into
+ * `info`). The hook is a new function import, so every function index from the first defined
+ * function on moves up by one: calls, `ref.func`, exports, the start function and element
+ * segments are renumbered, and the `name` section (debug names by index) is dropped.
  *
- * @throws MalformedWasm when a function body cannot be decoded.
+ * @throws MalformedWasm when a function body or segment cannot be decoded.
  */
 export function instrumentModule(bytes: Uint8Array, info: WasmModuleInfo): InstrumentedModule {
   const counterGlobal = info.globals.length;
-  const out = new Output(bytes.length + (bytes.length >> 2) + 64);
-  out.bytes(bytes.subarray(0, 8));
+  const hookFunction = info.importedFunctionCount;
+  const renumbering: Renumbering = {
+    hookFunction,
+    shift: (index) => (index >= hookFunction ? index + 1 : index),
+  };
+  let hookType = info.types.findIndex((t) => t.params.length === 0 && t.results.length === 0);
+  const addType = hookType < 0;
+  if (addType) {
+    hookType = info.types.length;
+  }
 
-  const globalSection = info.sections.find((s) => s.id === SectionId.global);
-  let globalWritten = false;
-  const writeGlobalSection = (existing: { contentStart: number; end: number } | undefined) => {
-    // The counter: `(global (mut i64) (i64.const 0))`; the host sets it before every run.
-    const entry = Uint8Array.of(OP.i64, 0x01, OP.i64Const, 0x00, OP.end);
-    let body: Uint8Array;
-    if (existing === undefined) {
-      body = concatBytes([encodeU32(1), entry]);
-    } else {
-      const reader = new FastReader(bytes, existing.contentStart, existing.end);
-      const count = reader.u32();
-      body = concatBytes([
-        encodeU32(count + 1),
-        bytes.subarray(reader.offset, existing.end),
-        entry,
-      ]);
+  const counterEntry = Uint8Array.of(OP.i64, 0x01, OP.i64Const, 0x00, OP.end);
+  const hookEntry = concatBytes([
+    encodeName(OUT_OF_INSTRUCTIONS_IMPORT.module),
+    encodeName(OUT_OF_INSTRUCTIONS_IMPORT.name),
+    Uint8Array.of(0x00),
+    encodeU32(hookType),
+  ]);
+  const emptyFuncType = Uint8Array.of(0x60, 0x00, 0x00);
+
+  /** New content of a section, or `undefined` to copy it as it is; `null` drops it. */
+  const rewrite = (section: WasmSection): Uint8Array | null | undefined => {
+    const content = bytes.subarray(section.contentStart, section.end);
+    switch (section.id) {
+      case SectionId.type:
+        return addType ? appendToVector(content, emptyFuncType) : undefined;
+      case SectionId.import:
+        return appendToVector(content, hookEntry);
+      case SectionId.global:
+        return appendToVector(rewriteGlobals(content, renumbering), counterEntry);
+      case SectionId.table:
+        return rewriteTables(content, renumbering);
+      case SectionId.export:
+        return rewriteExports(content, renumbering);
+      case SectionId.start:
+        return encodeU32(renumbering.shift(new FastReader(content, 0, content.length).u32()));
+      case SectionId.element:
+        return rewriteElements(content, renumbering);
+      case SectionId.code: {
+        const paramCounts = info.functionTypes
+          .slice(info.importedFunctionCount)
+          .map((typeIndex) => info.types[typeIndex]?.params.length ?? 0);
+        return instrumentCode(bytes, section.contentStart, section.end, paramCounts, {
+          counterGlobal,
+          hookFunction,
+          renumbering,
+        });
+      }
+      case SectionId.custom:
+        return new FastReader(content, 0, content.length).name() === 'name' ? null : undefined;
+      default:
+        return undefined;
     }
-    out.byte(SectionId.global);
-    out.bytes(encodeU32(body.length));
-    out.bytes(body);
-    globalWritten = true;
   };
 
+  // Sections the module lacks but the rewrite needs, with their content.
+  const missing = new Map<number, Uint8Array>();
+  const has = (id: number) => info.sections.some((s) => s.id === id);
+  if (addType && !has(SectionId.type)) {
+    missing.set(SectionId.type, appendToVector(encodeU32(0), emptyFuncType));
+  }
+  if (!has(SectionId.import)) {
+    missing.set(SectionId.import, appendToVector(encodeU32(0), hookEntry));
+  }
+  if (!has(SectionId.global)) {
+    missing.set(SectionId.global, appendToVector(encodeU32(0), counterEntry));
+  }
+
+  const out = new Output(bytes.length + (bytes.length >> 2) + 64);
+  out.bytes(bytes.subarray(0, 8));
+  const writeSection = (id: number, content: Uint8Array) => {
+    out.byte(id);
+    out.u32(content.length);
+    out.bytes(content);
+  };
+  const writeMissingBefore = (rank: number) => {
+    for (const [id, content] of missing) {
+      if ((SECTION_RANK[id] ?? 0) < rank) {
+        writeSection(id, content);
+        missing.delete(id);
+      }
+    }
+  };
   for (const section of info.sections) {
-    if (!globalWritten && globalSection === undefined && comesAfterGlobals(section.id)) {
-      writeGlobalSection(undefined);
+    const rank = SECTION_RANK[section.id];
+    if (rank !== undefined) {
+      writeMissingBefore(rank);
     }
-    if (section.id === SectionId.global) {
-      writeGlobalSection(section);
-    } else if (section.id === SectionId.code) {
-      const paramCounts = info.functionTypes
-        .slice(info.importedFunctionCount)
-        .map((typeIndex) => info.types[typeIndex]?.params.length ?? 0);
-      const content = instrumentCode(bytes, section.contentStart, section.end, paramCounts, {
-        counterGlobal,
-      });
-      out.byte(SectionId.code);
-      out.bytes(encodeU32(content.length));
-      out.bytes(content);
-    } else {
+    const content = rewrite(section);
+    if (content === undefined) {
       out.bytes(bytes.subarray(section.start, section.end));
+    } else if (content !== null) {
+      writeSection(section.id, content);
     }
   }
-  if (!globalWritten) {
-    writeGlobalSection(undefined);
-  }
+  writeMissingBefore(Number.POSITIVE_INFINITY);
   return { bytes: out.result(), counterGlobal };
 }
 
-/** Sections that must follow the global section (core spec §5.5.2 ordering). */
-function comesAfterGlobals(id: number): boolean {
-  return (
-    id === SectionId.export ||
-    id === SectionId.start ||
-    id === SectionId.element ||
-    id === SectionId.dataCount ||
-    id === SectionId.code ||
-    id === SectionId.data
-  );
+/** `vec(T)` content with one more element appended. */
+function appendToVector(content: Uint8Array, element: Uint8Array): Uint8Array {
+  const reader = new FastReader(content, 0, content.length);
+  const count = reader.u32();
+  return concatBytes([encodeU32(count + 1), content.subarray(reader.offset), element]);
+}
+
+function rewriteGlobals(content: Uint8Array, renumbering: Renumbering): Uint8Array {
+  const reader = new FastReader(content, 0, content.length);
+  const out = new Output(content.length + 16);
+  const count = reader.u32();
+  out.u32(count);
+  for (let i = 0; i < count; i++) {
+    const typeStart = reader.offset;
+    reader.skipValType();
+    reader.byte(); // mutability
+    out.bytes(content.subarray(typeStart, reader.offset));
+    copyConstExpr(reader, out, renumbering);
+  }
+  return out.result();
+}
+
+function rewriteTables(content: Uint8Array, renumbering: Renumbering): Uint8Array {
+  const reader = new FastReader(content, 0, content.length);
+  const out = new Output(content.length + 16);
+  const count = reader.u32();
+  out.u32(count);
+  for (let i = 0; i < count; i++) {
+    const start = reader.offset;
+    // A table with an initializer (function references proposal) starts with 0x40 0x00.
+    const withInit = content[reader.offset] === 0x40;
+    if (withInit) {
+      reader.skip(2);
+    }
+    reader.skipValType();
+    skipLimits(reader);
+    out.bytes(content.subarray(start, reader.offset));
+    if (withInit) {
+      copyConstExpr(reader, out, renumbering);
+    }
+  }
+  return out.result();
+}
+
+function rewriteExports(content: Uint8Array, renumbering: Renumbering): Uint8Array {
+  const reader = new FastReader(content, 0, content.length);
+  const out = new Output(content.length + 16);
+  const count = reader.u32();
+  out.u32(count);
+  for (let i = 0; i < count; i++) {
+    const nameStart = reader.offset;
+    reader.skip(reader.u32());
+    const kind = reader.byte();
+    out.bytes(content.subarray(nameStart, reader.offset));
+    const index = reader.u32();
+    out.u32(kind === 0x00 ? renumbering.shift(index) : index);
+  }
+  return out.result();
+}
+
+/** Element segments (core spec §5.5.12): the eight encodings, function indices renumbered. */
+function rewriteElements(content: Uint8Array, renumbering: Renumbering): Uint8Array {
+  const reader = new FastReader(content, 0, content.length);
+  const out = new Output(content.length + 64);
+  const count = reader.u32();
+  out.u32(count);
+  for (let i = 0; i < count; i++) {
+    const flags = reader.u32();
+    out.u32(flags);
+    if (flags > 7) {
+      throw new MalformedWasm(`malformed element segment flags ${flags}`);
+    }
+    const passiveOrDeclarative = (flags & 0x01) !== 0;
+    const explicitTable = (flags & 0x02) !== 0;
+    const usesExpressions = (flags & 0x04) !== 0;
+    if (!passiveOrDeclarative) {
+      if (explicitTable) {
+        out.u32(reader.u32());
+      }
+      copyConstExpr(reader, out, renumbering); // offset
+    }
+    if (passiveOrDeclarative || explicitTable) {
+      // elemkind (0x00) or reference type
+      const typeStart = reader.offset;
+      if (usesExpressions) {
+        reader.skipValType();
+      } else {
+        reader.byte();
+      }
+      out.bytes(content.subarray(typeStart, reader.offset));
+    }
+    const items = reader.u32();
+    out.u32(items);
+    for (let j = 0; j < items; j++) {
+      if (usesExpressions) {
+        copyConstExpr(reader, out, renumbering);
+      } else {
+        out.u32(renumbering.shift(reader.u32()));
+      }
+    }
+  }
+  return out.result();
+}
+
+/** Copies a constant expression, renumbering `ref.func`. */
+function copyConstExpr(reader: FastReader, out: Output, renumbering: Renumbering): void {
+  for (;;) {
+    const start = reader.offset;
+    const op = reader.byte();
+    if (op === 0xd2) {
+      out.byte(op);
+      out.u32(renumbering.shift(reader.u32()));
+      continue;
+    }
+    if (op === 0x0b) {
+      out.byte(op);
+      return;
+    }
+    skipImmediates(reader, op);
+    out.bytes(reader.slice(start, reader.offset));
+  }
+}
+
+function skipLimits(reader: FastReader): void {
+  const flags = reader.u32();
+  reader.skipLeb();
+  if ((flags & 0x01) !== 0) {
+    reader.skipLeb();
+  }
 }
 
 function instrumentCode(
@@ -150,7 +352,7 @@ function instrumentCode(
   start: number,
   end: number,
   paramCounts: readonly number[],
-  options: { counterGlobal: number },
+  options: BodyOptions,
 ): Uint8Array {
   const reader = new FastReader(bytes, start, end);
   const count = reader.u32();
@@ -178,12 +380,18 @@ function instrumentCode(
   return out.result();
 }
 
+interface BodyOptions {
+  readonly counterGlobal: number;
+  readonly hookFunction: number;
+  readonly renumbering: Renumbering;
+}
+
 function instrumentBody(
   bytes: Uint8Array,
   start: number,
   end: number,
   paramCount: number,
-  options: { counterGlobal: number },
+  options: BodyOptions,
   out: Output,
 ): void {
   const reader = new FastReader(bytes, start, end);
@@ -202,6 +410,7 @@ function instrumentBody(
   out.byte(OP.i32);
 
   const counter = encodeU32(options.counterGlobal);
+  const hook = encodeU32(options.hookFunction);
   const charge = (cost: number) => {
     out.byte(OP.globalGet);
     out.bytes(counter);
@@ -219,7 +428,8 @@ function instrumentBody(
     out.byte(OP.i64LtS);
     out.byte(OP.if);
     out.byte(OP.emptyBlockType);
-    out.byte(OP.unreachable);
+    out.byte(OP.call);
+    out.bytes(hook);
     out.byte(OP.end);
   };
   const chargeBytes = () => {
@@ -239,6 +449,8 @@ function instrumentBody(
   let segmentStart = reader.offset;
   let segmentCost = 0;
   let checkAtStart = true; // function entry
+  // Function indices inside the segment that the new import moved: [start, end, new bytes].
+  const patches: [number, number, Uint8Array][] = [];
   const flush = (segmentEnd: number) => {
     if (segmentCost > 0) {
       charge(segmentCost);
@@ -246,7 +458,14 @@ function instrumentBody(
     if (checkAtStart) {
       check();
     }
-    out.bytes(bytes.subarray(segmentStart, segmentEnd));
+    let copied = segmentStart;
+    for (const [from, to, replacement] of patches) {
+      out.bytes(bytes.subarray(copied, from));
+      out.bytes(replacement);
+      copied = to;
+    }
+    patches.length = 0;
+    out.bytes(bytes.subarray(copied, segmentEnd));
     segmentStart = segmentEnd;
     segmentCost = 0;
     checkAtStart = false;
@@ -264,6 +483,12 @@ function instrumentBody(
         flush(instructionStart);
         chargeBytes();
         continue;
+      }
+    } else if (opcode === OP.call || opcode === OP.returnCall || opcode === OP.refFunc) {
+      const indexStart = reader.offset;
+      const index = reader.u32();
+      if (index >= options.renumbering.hookFunction) {
+        patches.push([indexStart, reader.offset, encodeU32(options.renumbering.shift(index))]);
       }
     } else {
       skipImmediates(reader, opcode);
@@ -491,6 +716,17 @@ class FastReader {
       }
     }
     throw new MalformedWasm('integer representation too long');
+  }
+
+  /** A length-prefixed UTF-8 name. */
+  name(): string {
+    const length = this.u32();
+    this.skip(length);
+    return new TextDecoder().decode(this.bytes.subarray(this.offset - length, this.offset));
+  }
+
+  slice(from: number, to: number): Uint8Array {
+    return this.bytes.subarray(from, to);
   }
 
   skip(n: number): void {

@@ -229,7 +229,11 @@ describe('prepareModule', () => {
   it('compiles to a module the JS API accepts', async () => {
     const prepared = await prepareModule(MINIMAL);
     expect(
-      () => new wasmApi.Instance(prepared.module, { ic0: { msg_reply: () => undefined } }),
+      () =>
+        new wasmApi.Instance(prepared.module, {
+          ic0: { msg_reply: () => undefined },
+          __citadel: { out_of_instructions: () => undefined },
+        }),
     ).not.toThrow();
   });
 });

@@ -229,6 +229,12 @@ export interface ExecuteOptions {
    * @default false
    */
   readonly tentative?: boolean;
+  /**
+   * Deterministic time slicing: each time another `instructions` have run, `pause()` is called
+   * (it may block the thread until the execution may go on). Without it the execution runs
+   * to its end or its limit in one go.
+   */
+  readonly slice?: { readonly instructions: bigint; pause(): void };
 }
 
 /** A live canister instance whose state changes only when an execution commits. */

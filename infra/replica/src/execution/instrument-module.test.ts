@@ -5,6 +5,7 @@ import { instrumentModule } from './instrument-module.js';
 import { prepareModule } from './prepare-module.js';
 import type { CanisterInstance, ExecutionEnv, ExecutionResult } from './types.js';
 import { parseWasmModule } from './wasm-binary.js';
+import { wasmApi } from './wasm-js-api.js';
 
 const wabt = await wabtInit();
 
@@ -204,7 +205,7 @@ describe('instruction metering', () => {
     expect(result.instructions).toBeGreaterThan(50n);
   });
 
-  it('adds the counter global and the hook import, and renumbers every function reference', () => {
+  it('adds the counter global and the hook import, and renumbers every function reference', async () => {
     const original = wat(`(module
       (import "ic0" "msg_reply" (func $reply))
       (global (mut i32) (i32.const 5))
@@ -228,7 +229,7 @@ describe('instruction metering', () => {
     // $g was function 1 and is function 2 now: the hook took index 1.
     expect(after.exports).toEqual([{ name: 'g', kind: 'func', index: 2 }]);
     // Every renumbered reference still type-checks and points at the same function.
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {
+    const instance = new wasmApi.Instance(await wasmApi.compile(bytes), {
       ic0: { msg_reply: () => undefined },
       __citadel: { out_of_instructions: () => undefined },
     });

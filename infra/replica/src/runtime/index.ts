@@ -4,5 +4,5 @@
  */
 export { RuntimeErrorCode } from './errors.js';
 export { dormantInstanceThread, startInstanceThread } from './instance-thread.js';
-export type { InstanceThread, StartInstanceOptions } from './instance-thread.js';
+export type { InstanceThread, SliceStep, StartInstanceOptions } from './instance-thread.js';
 export type { InstanceImage } from './protocol.js';

@@ -94,6 +94,41 @@ describe('a canister instance on its own thread', () => {
     await dormant.stop();
   });
 
+  it('runs a sliced execution one slice per resume, holding the thread meanwhile', async () => {
+    const thread = await startInstanceThread(await prepareModule(MODULE), { canister: 'c7' });
+    try {
+      let step = await thread.executeSliced(update('spin'), ENV, 100_000n);
+      let pauses = 0;
+      // A request made while the execution is paused waits for it to finish.
+      let queuedDone = false;
+      const queued = thread.execute(update('hello'), ENV).then((result) => {
+        queuedDone = true;
+        return result;
+      });
+      while (step.kind === 'paused') {
+        pauses++;
+        expect(queuedDone).toBe(false);
+        step = await step.resume();
+      }
+      expect(pauses).toBe(9);
+      expect(step.result.outcome).toMatchObject({ kind: 'trapped', icErrorCode: 'IC0522' });
+      expect(step.result.instructions).toBe(1_000_000n);
+      expect((await queued).outcome.kind).toBe('replied');
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('stops a thread whose execution is paused', async () => {
+    const thread = await startInstanceThread(await prepareModule(MODULE), { canister: 'c8' });
+    const step = await thread.executeSliced(update('spin'), ENV, 100_000n);
+    expect(step.kind).toBe('paused');
+    await thread.stop();
+    if (step.kind === 'paused') {
+      await expect(step.resume()).rejects.toMatchObject({ code: 'REPLICA_RUNTIME_THREAD_STOPPED' });
+    }
+  });
+
   it('reports an instruction-limit trap like any other outcome', async () => {
     const thread = await startInstanceThread(await prepareModule(MODULE), { canister: 'c3' });
     try {

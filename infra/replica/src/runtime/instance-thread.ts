@@ -37,8 +37,14 @@ export interface InstanceThread {
   execute(
     entry: ExecutionEntry,
     env: ExecutionEnv,
-    options?: ExecuteOptions,
+    options?: Omit<ExecuteOptions, 'slice'>,
   ): Promise<ExecutionResult>;
+  /**
+   * Runs one entry point in slices of `slice` instructions: each step ends when the execution
+   * is done or paused at a slice boundary; `resume()` runs the next slice. Until the last
+   * step, the thread is held by the paused execution and answers nothing else.
+   */
+  executeSliced(entry: ExecutionEntry, env: ExecutionEnv, slice: bigint): Promise<SliceStep>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
   /** Heap, globals and stable memory, as sparse images for a checkpoint. */
@@ -48,6 +54,11 @@ export interface InstanceThread {
   /** Stops the thread; pending requests fail with REPLICA_RUNTIME_THREAD_STOPPED. */
   stop(): Promise<void>;
 }
+
+/** One step of a sliced execution. */
+export type SliceStep =
+  | { readonly kind: 'done'; readonly result: ExecutionResult }
+  | { readonly kind: 'paused'; resume(): Promise<SliceStep> };
 
 /** Options of {@link startInstanceThread}. */
 export interface StartInstanceOptions {
@@ -79,6 +90,7 @@ export async function startInstanceThread(
         op: 'start',
         // The worker compiles nothing: the module itself crosses (V8 shares its code).
         prepared: { ...prepared, wasmBytes: new Uint8Array(0) },
+        resumeSignal: thread.resumeSignal.buffer as SharedArrayBuffer,
         controllers: options.controllers ?? [],
         ...(options.maxStablePages === undefined ? {} : { maxStablePages: options.maxStablePages }),
         ...(options.stable === undefined ? {} : { stable: options.stable }),
@@ -126,8 +138,12 @@ class DormantInstance implements InstanceThread {
     return methodKindOf(this.prepared, name);
   }
 
-  execute(entry: ExecutionEntry, env: ExecutionEnv, options?: ExecuteOptions) {
+  execute(entry: ExecutionEntry, env: ExecutionEnv, options?: Omit<ExecuteOptions, 'slice'>) {
     return this.wake().then((thread) => thread.execute(entry, env, options));
+  }
+
+  executeSliced(entry: ExecutionEntry, env: ExecutionEnv, slice: bigint) {
+    return this.wake().then((thread) => thread.executeSliced(entry, env, slice));
   }
 
   commit(): Promise<void> {
@@ -171,6 +187,8 @@ interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly debugPrint: ((text: string) => void) | undefined;
+  /** Sliced executions: the execution reached a slice boundary. */
+  readonly onPause?: () => void;
 }
 
 class RemoteInstance implements InstanceThread {
@@ -179,6 +197,8 @@ class RemoteInstance implements InstanceThread {
   private nextId = 0;
   private sizes: MemorySizes = { heapBytes: 0, stableBytes: 0 };
   private stopped = false;
+  /** Set to 1 (and notified) to let a paused execution go on. */
+  readonly resumeSignal = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     readonly prepared: PreparedModule,
@@ -204,9 +224,32 @@ class RemoteInstance implements InstanceThread {
     return methodKindOf(this.prepared, name);
   }
 
-  execute(entry: ExecutionEntry, env: ExecutionEnv, options: ExecuteOptions = {}) {
+  execute(entry: ExecutionEntry, env: ExecutionEnv, options: Omit<ExecuteOptions, 'slice'> = {}) {
     const { debugPrint, ...data } = env;
     return this.send({ op: 'execute', entry, env: data, options }, debugPrint);
+  }
+
+  executeSliced(entry: ExecutionEntry, env: ExecutionEnv, slice: bigint): Promise<SliceStep> {
+    const { debugPrint, ...data } = env;
+    let step = deferred<SliceStep>();
+    const resume = () => {
+      Atomics.store(this.resumeSignal, 0, 1);
+      Atomics.notify(this.resumeSignal, 0);
+      return step.promise;
+    };
+    const onPause = () => {
+      const paused = step;
+      step = deferred<SliceStep>();
+      // Its failure (the thread stopped while paused) reaches whoever calls resume(); when
+      // nobody does, as after an uninstall, it must not count as an unhandled rejection.
+      step.promise.catch(() => undefined);
+      paused.resolve({ kind: 'paused', resume });
+    };
+    this.send({ op: 'execute', entry, env: data, options: {}, slice }, debugPrint, onPause).then(
+      (result) => step.resolve({ kind: 'done', result }),
+      (error: unknown) => step.reject(error),
+    );
+    return step.promise;
   }
 
   commit(): Promise<void> {
@@ -237,6 +280,7 @@ class RemoteInstance implements InstanceThread {
   send<R extends ThreadRequest>(
     request: R,
     debugPrint?: (text: string) => void,
+    onPause?: () => void,
   ): Promise<ThreadResults[R['op']]> {
     if (this.stopped) {
       return Promise.reject(createThreadStoppedError(this.options.canister, request.op));
@@ -248,6 +292,7 @@ class RemoteInstance implements InstanceThread {
         resolve: resolve as (value: unknown) => void,
         reject,
         debugPrint,
+        ...(onPause === undefined ? {} : { onPause }),
       });
       const posted: PostedRequest = { ...request, id };
       this.worker.postMessage(posted);
@@ -260,6 +305,10 @@ class RemoteInstance implements InstanceThread {
       const [oldest] = this.pending.values();
       const print = oldest?.debugPrint ?? this.options.debugPrint;
       print?.(message.text);
+      return;
+    }
+    if (message.kind === 'paused') {
+      this.pending.get(message.id)?.onPause?.();
       return;
     }
     const pending = this.pending.get(message.id);
@@ -291,6 +340,20 @@ class RemoteInstance implements InstanceThread {
       request.reject(error(request.op));
     }
   }
+}
+
+function deferred<T>(): {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+} {
+  let resolve: (value: T) => void = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 function methodKindOf(prepared: PreparedModule, name: string): MethodKind | undefined {

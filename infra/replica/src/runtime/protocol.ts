@@ -17,6 +17,8 @@ import type { SparsePages } from '../persistence/sparse-pages.js';
 export interface StartRequest {
   readonly op: 'start';
   readonly prepared: PreparedModule;
+  /** One Int32 the main thread sets to 1 to resume a paused execution (see `paused`). */
+  readonly resumeSignal: SharedArrayBuffer;
   readonly controllers: readonly Uint8Array[];
   readonly maxStablePages?: bigint;
   /** Stable memory carried over from the previous module version (upgrade). */
@@ -35,7 +37,9 @@ export type ThreadRequest =
       readonly op: 'execute';
       readonly entry: ExecutionEntry;
       readonly env: Omit<ExecutionEnv, 'debugPrint'>;
-      readonly options: ExecuteOptions;
+      readonly options: Omit<ExecuteOptions, 'slice'>;
+      /** Pause after every this many instructions (deterministic time slicing). */
+      readonly slice?: bigint;
     }
   | { readonly op: 'commit' }
   | { readonly op: 'rollback' }
@@ -79,6 +83,8 @@ export interface MemorySizes {
 
 export type ThreadMessage =
   | { readonly kind: 'log'; readonly text: string }
+  /** The execution of request `id` reached a slice boundary and waits for the resume signal. */
+  | { readonly kind: 'paused'; readonly id: number }
   | {
       readonly kind: 'reply';
       readonly id: number;

@@ -8,13 +8,7 @@ import {
   sparseToBytes,
   sparseToStableMemory,
 } from '../persistence/sparse-pages.js';
-import type {
-  PostedRequest,
-  SerializedError,
-  StartRequest,
-  ThreadMessage,
-  ThreadRequest,
-} from './protocol.js';
+import type { PostedRequest, SerializedError, StartRequest, ThreadMessage } from './protocol.js';
 
 /**
  * The worker side of an {@link InstanceThread}: one canister instance, run here so that a
@@ -28,6 +22,7 @@ if (port === null) {
 }
 
 let instance: CanisterInstance | undefined;
+let resumeSignal: Int32Array | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: ThreadMessage, transfer: ArrayBuffer[] = []) =>
@@ -56,8 +51,23 @@ async function handle(request: PostedRequest): Promise<void> {
   }
 }
 
-async function run(request: ThreadRequest): Promise<unknown> {
+/**
+ * A slice boundary: tell the main thread, then block this thread (the execution's stack stays
+ * as it is) until the main thread sets the resume signal, in the next round.
+ */
+function pause(id: number): void {
+  const signal = resumeSignal;
+  if (signal === undefined) {
+    throw createInvalidStateError('an execution paused before the instance started');
+  }
+  post({ kind: 'paused', id });
+  Atomics.wait(signal, 0, 0);
+  Atomics.store(signal, 0, 0);
+}
+
+async function run(request: PostedRequest): Promise<unknown> {
   if (request.op === 'start') {
+    resumeSignal = new Int32Array(request.resumeSignal);
     instance = await start(request);
     return undefined;
   }
@@ -66,8 +76,16 @@ async function run(request: ThreadRequest): Promise<unknown> {
     throw createInvalidStateError(`'${request.op}' before the instance started`);
   }
   switch (request.op) {
-    case 'execute':
-      return live.execute(request.entry, { ...request.env, debugPrint: log }, request.options);
+    case 'execute': {
+      const { slice, id } = request;
+      return live.execute(
+        request.entry,
+        { ...request.env, debugPrint: log },
+        slice === undefined
+          ? request.options
+          : { ...request.options, slice: { instructions: slice, pause: () => pause(id) } },
+      );
+    }
     case 'commit':
       live.commit();
       return undefined;

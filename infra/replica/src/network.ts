@@ -134,6 +134,7 @@ export class LocalNetwork {
       env: this.#env,
       onCanisterReset: (id) => this.#scheduler.forgetCanister(id),
       randomTape: this.#randomTape,
+      isBusy: (id) => this.#scheduler.isBusy(id),
       ...(options.maxCanisters !== undefined ? { maxCanisters: options.maxCanisters } : {}),
     });
     this.#scheduler = new Scheduler({
@@ -143,6 +144,7 @@ export class LocalNetwork {
       env: this.#env,
       wake: () => this.#requestRound(),
       log: (line) => this.#log(line),
+      sliceInstructions: { ...MAINNET_INSTRUCTION_LIMITS, ...options.instructionLimits }.slice,
     });
     this.#certifier = new Certifier(options.keys.stateSigner);
     this.#subnetTree = buildSubnetTree(options.keys.subnet);

@@ -107,6 +107,11 @@ export interface StartReplicaOptions {
   readonly clean?: boolean;
   /** Most canisters the network hosts; creating more is refused with IC0102. @default unlimited */
   readonly maxCanisters?: number;
+  /**
+   * Per-message instruction limits and slice size. They shape execution, so a data directory
+   * must be reopened with the same values for its round log to replay. @default mainnet's
+   */
+  readonly instructionLimits?: Partial<InstructionLimits>;
   readonly log?: (line: string) => void;
 }
 
@@ -148,6 +153,7 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
     roundLog,
     replay: records,
     ...(options.maxCanisters === undefined ? {} : { maxCanisters: options.maxCanisters }),
+    ...(options.instructionLimits ? { instructionLimits: options.instructionLimits } : {}),
     ...(checkpoint
       ? {
           canisters: checkpoint.canisters,

@@ -1,9 +1,10 @@
+import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionCost } from '../scheduler/cycles-fees.js';
 import type { TestNetwork } from './harness.js';
-import { startTestNetwork } from './harness.js';
+import { startTestNetwork, testCanisterWasm } from './harness.js';
 
 const owner = Ed25519KeyIdentity.generate();
 
@@ -89,7 +90,7 @@ describe('a canister running to its limit', () => {
   });
   afterAll(() => net.close());
 
-  it('holds only its own thread: other canisters answer queries meanwhile', async () => {
+  it('is sliced across rounds: other canisters answer queries and updates meanwhile', async () => {
     const [spinnerId, otherId] = [await net.deployProbe(owner), await net.deployProbe(owner)];
     const other = await net.probe(otherId, owner);
     await other.put('key', 'value');
@@ -113,9 +114,22 @@ describe('a canister running to its limit', () => {
       )
       .toBe(true);
     expect(await other.lookup('key')).toEqual(['value']);
-    expect(await other.greeting()).toBe('hello from probe');
+    // An update runs in a round between two slices of the long message.
+    await other.put('during', 'spin');
+    expect(await other.lookup('during')).toEqual(['spin']);
     expect(spinning).toBe(true);
+    // Replacing the busy canister's code waits until its message is over (run at once, it
+    // would queue behind the paused execution on its thread and stall every round).
+    const upgrade = (await net.management(owner)).install_code({
+      mode: { upgrade: [] },
+      canister_id: spinnerId,
+      wasm_module: testCanisterWasm('probe', 'wasm.gz'),
+      arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
+      sender_canister_version: [],
+    });
     expect(String(await spin)).toContain(limitMessage(20_000_000_000n));
+    await upgrade;
+    expect(await (await net.probe(spinnerId, owner)).upgrades()).toBe(1n);
   });
 });
 

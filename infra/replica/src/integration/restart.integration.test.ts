@@ -108,7 +108,9 @@ describe('a network restarted on its data directory', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'citadel-replay-'));
     const copyDir = await mkdtemp(join(tmpdir(), 'citadel-replay-copy-'));
     dirs.push(dataDir, copyDir);
-    const live = await startReplica({ dataDir, port: 0 });
+    // Low limits and small slices, so that a long message spans several logged rounds.
+    const instructionLimits = { update: 3_000_000_000n, slice: 500_000_000n };
+    const live = await startReplica({ dataDir, port: 0, instructionLimits });
     let replayed: RunningReplica | undefined;
     try {
       const client = await connect(live.url);
@@ -139,6 +141,13 @@ describe('a network restarted on its data directory', () => {
       await client.probe(b).inc();
       const child = await probeA.create_child(1_000_000_000_000n);
       await probeA.schedule(0n);
+      // A message sliced over several rounds, with another canister's update in between.
+      const spinning = client
+        .probe(b)
+        .spin()
+        .catch((error: unknown) => String(error));
+      await probeA.inc();
+      expect(await spinning).toContain('IC0522');
       await client.management.install_code({
         mode: { upgrade: [] },
         canister_id: b,
@@ -152,7 +161,12 @@ describe('a network restarted on its data directory', () => {
       // What a kill -9 would leave on disk right now (the live network is never closed).
       await cp(dataDir, copyDir, { recursive: true });
       const lines: string[] = [];
-      replayed = await startReplica({ dataDir: copyDir, port: 0, log: (l) => lines.push(l) });
+      replayed = await startReplica({
+        dataDir: copyDir,
+        port: 0,
+        instructionLimits,
+        log: (l) => lines.push(l),
+      });
       expect(lines.join('\n')).toMatch(/Replayed \d+ rounds/);
 
       const fingerprint = (replica: RunningReplica) =>

@@ -56,7 +56,12 @@ export interface ManagementCanisterOptions {
   readonly maxCanisters?: number;
   /** Source of `raw_rand`; deterministic so that replaying the round log reproduces it. */
   readonly randomTape: RandomTape;
+  /** True while a canister is in the middle of a sliced execution. @default never */
+  readonly isBusy?: (canisterId: Uint8Array) => boolean;
 }
+
+/** Thrown when a call must wait for its target's long execution; the scheduler retries it. */
+class TargetBusy extends Error {}
 
 class RejectError extends Error {
   readonly reject: Reject;
@@ -90,6 +95,9 @@ export class ManagementCanister implements ManagementHandler {
     } catch (error) {
       if (error instanceof RejectError) {
         return { kind: 'reject', reject: error.reject };
+      }
+      if (error instanceof TargetBusy) {
+        return { kind: 'busy' };
       }
       throw error;
     }
@@ -170,7 +178,7 @@ export class ManagementCanister implements ManagementHandler {
           wasm_module: Uint8Array;
           arg: Uint8Array;
         }>(method, T.InstallCodeArgs, arg);
-        const canister = this.#controlled(a.canister_id, caller);
+        const canister = this.#idle(this.#controlled(a.canister_id, caller));
         await this.#install(
           canister,
           a.mode,
@@ -234,7 +242,7 @@ export class ManagementCanister implements ManagementHandler {
           wasm_module_hash: Uint8Array;
           arg: Uint8Array;
         }>(method, T.InstallChunkedCodeArgs, arg);
-        const target = this.#controlled(a.target_canister, caller);
+        const target = this.#idle(this.#controlled(a.target_canister, caller));
         const store = a.store_canister[0] ? this.#controlled(a.store_canister[0], caller) : target;
         const parts = a.chunk_hashes_list.map(({ hash }) => {
           const chunk = store.chunkStore.get(bytesToHex(toBytes(hash)));
@@ -262,7 +270,7 @@ export class ManagementCanister implements ManagementHandler {
       }
       case 'uninstall_code': {
         const [a] = decode<{ canister_id: Principal }>(method, T.UninstallCodeArgs, arg);
-        const canister = this.#controlled(a.canister_id, caller);
+        const canister = this.#idle(this.#controlled(a.canister_id, caller));
         this.#reset(canister);
         canister.version += 1n;
         return reply(EMPTY_REPLY);
@@ -354,6 +362,17 @@ export class ManagementCanister implements ManagementHandler {
   #existing(id: Principal): CanisterRecord {
     const canister = this.#opts.canisters.get(id.toUint8Array());
     return canister ?? fail(rejects.canisterNotFound(id.toText()));
+  }
+
+  /**
+   * `canister`, unless its code is in the middle of a sliced execution: replacing or removing
+   * the code then waits for a later round, as on the IC.
+   */
+  #idle(canister: CanisterRecord): CanisterRecord {
+    if (this.#opts.isBusy?.(canister.id) === true) {
+      throw new TargetBusy(canister.idText);
+    }
+    return canister;
   }
 
   #controlled(id: Principal, caller: Uint8Array): CanisterRecord {

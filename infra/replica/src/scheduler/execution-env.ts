@@ -10,6 +10,8 @@ export interface InstructionLimits {
   readonly query: bigint;
   /** `canister_init`, `canister_pre_upgrade` + `canister_post_upgrade` (each). */
   readonly install: bigint;
+  /** What a long update-like execution runs per round before it pauses (time slicing). */
+  readonly slice: bigint;
 }
 
 /** Per-message instruction limits of an ICP application subnet (resource limits). */
@@ -17,6 +19,7 @@ export const MAINNET_INSTRUCTION_LIMITS: InstructionLimits = {
   update: 40_000_000_000n,
   query: 5_000_000_000n,
   install: 300_000_000_000n,
+  slice: 2_000_000_000n,
 };
 
 /** Builds the per-execution environment a canister sees through the System API. */

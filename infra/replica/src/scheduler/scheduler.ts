@@ -5,13 +5,14 @@ import type {
   ExecutionResult,
   OutgoingCall,
 } from '../execution/index.js';
+import type { SliceStep } from '../runtime/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
 import type { CanisterTable } from '../state/canister-table.js';
 import type { IngressHistory } from '../state/ingress-history.js';
 import type { Reject } from '../state/reject.js';
 import { RejectCode, createReject, rejects } from '../state/reject.js';
 import { executionCost, ingressInductionCost, outOfCyclesShortfall } from './cycles-fees.js';
-import type { ExecutionContextFactory } from './execution-env.js';
+import { type ExecutionContextFactory, MAINNET_INSTRUCTION_LIMITS } from './execution-env.js';
 
 /** Where the response of a call context goes. */
 type CallOrigin =
@@ -77,6 +78,8 @@ export interface ManagementHandler {
   }): Promise<
     | (CallResponse & { readonly consumedCycles?: bigint })
     | { readonly kind: 'deferred'; readonly wait: Promise<CallResponse> }
+    /** The target canister is in the middle of a sliced execution: retry in a later round. */
+    | { readonly kind: 'busy' }
   >;
 }
 
@@ -92,9 +95,26 @@ export interface SchedulerOptions {
   readonly wake: () => void;
   /** Receives replica faults (a message the replica itself failed to process). */
   readonly log?: (line: string) => void;
+  /** Instructions per slice of a long execution. @default MAINNET_INSTRUCTION_LIMITS.slice */
+  readonly sliceInstructions?: bigint;
 }
 
 const MAX_MESSAGES_PER_ROUND = 10_000;
+
+/** A message whose execution is paused at a slice boundary, waiting for the next round. */
+interface PausedMessage {
+  readonly canister: string;
+  /** The message's processing, settled when its execution finished and its effects applied. */
+  readonly done: Promise<void>;
+  /** Lets the execution run its next slice. */
+  resume(): void;
+}
+
+/** The message being driven right now, told when its execution pauses. */
+interface Driving {
+  readonly done: Promise<void>;
+  paused(resume: () => void, canister: string): void;
+}
 
 /** A due timer of a frozen canister waits until the canister is topped up, as on the IC. */
 function isTimerDue(canister: CanisterRecord, timeNs: bigint): boolean {
@@ -120,6 +140,9 @@ export class Scheduler {
   readonly #callbacks = new Map<number, Callback>();
   #nextContextId = 1;
   #nextCallbackId = 1;
+  /** Executions paused at a slice boundary, in the order they paused; one per canister. */
+  readonly #paused = new Map<string, PausedMessage>();
+  #driving: Driving | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#opts = options;
@@ -127,7 +150,12 @@ export class Scheduler {
 
   /** True when messages are waiting, so the caller knows another round is useful. */
   get hasWork(): boolean {
-    return this.#queue.length > 0;
+    return this.#queue.length > 0 || this.#paused.size > 0;
+  }
+
+  /** True while `canisterId` is in the middle of a sliced execution. */
+  isBusy(canisterId: Uint8Array): boolean {
+    return this.#paused.has(principalToText(canisterId));
   }
 
   /**
@@ -135,13 +163,18 @@ export class Scheduler {
    * Only such a state can be checkpointed, because call contexts are not part of a checkpoint.
    */
   get isQuiescent(): boolean {
-    return this.#queue.length === 0 && this.#contexts.size === 0 && this.#callbacks.size === 0;
+    return (
+      this.#queue.length === 0 &&
+      this.#paused.size === 0 &&
+      this.#contexts.size === 0 &&
+      this.#callbacks.size === 0
+    );
   }
 
   /** True when a round at `timeNs` would fire some canister's global timer. */
   hasDueTimer(timeNs: bigint): boolean {
     for (const canister of this.#opts.canisters.values()) {
-      if (isTimerDue(canister, timeNs)) {
+      if (isTimerDue(canister, timeNs) && !this.#paused.has(canister.idText)) {
         return true;
       }
     }
@@ -173,26 +206,81 @@ export class Scheduler {
    */
   async runRound(timeNs: bigint): Promise<number> {
     for (const canister of this.#opts.canisters.values()) {
-      if (isTimerDue(canister, timeNs)) {
+      if (isTimerDue(canister, timeNs) && !this.#paused.has(canister.idText)) {
         // The timer is deactivated when it fires (interface spec "Global timer").
         canister.globalTimerNs = 0n;
         this.#queue.push({ kind: 'timer', canister });
       }
     }
+    // Paused executions go first, one slice each, in the order they paused (as on the IC).
+    const paused = [...this.#paused.values()];
+    this.#paused.clear();
+    for (const message of paused) {
+      await this.#drive(message.done, () => message.resume());
+    }
     const limit = this.#opts.maxMessagesPerRound ?? MAX_MESSAGES_PER_ROUND;
-    let executed = 0;
-    for (; executed < limit; executed++) {
+    let executed = paused.length;
+    // Messages for a canister that is mid-execution wait, in order, for a later round.
+    const held: Message[] = [];
+    while (executed < limit) {
       const message = this.#queue.shift();
       if (!message) {
         break;
       }
-      try {
-        await this.#process(message, timeNs);
-      } catch (error) {
-        this.#fault(message, error);
+      if (this.#isHeld(message)) {
+        held.push(message);
+        continue;
       }
+      executed++;
+      const done = this.#process(message, timeNs).then(
+        (outcome) => {
+          if (outcome === 'busy') {
+            held.push(message);
+          }
+        },
+        (error: unknown) => this.#fault(message, error),
+      );
+      await this.#drive(done);
     }
+    this.#queue.unshift(...held);
     return executed;
+  }
+
+  /**
+   * Waits until a message's processing is done or its execution paused at a slice boundary;
+   * `start` first lets a paused execution go on.
+   */
+  async #drive(done: Promise<void>, start?: () => void): Promise<void> {
+    const paused = new Promise<void>((resolve) => {
+      this.#driving = {
+        done,
+        paused: (resume, canister) => {
+          this.#paused.set(canister, { canister, done, resume });
+          resolve();
+        },
+      };
+    });
+    start?.();
+    await Promise.race([done, paused]);
+    this.#driving = undefined;
+  }
+
+  /** True when `message` is for a canister in the middle of a sliced execution. */
+  #isHeld(message: Message): boolean {
+    if (this.#paused.size === 0) {
+      return false;
+    }
+    switch (message.kind) {
+      case 'call':
+        // Management calls are checked by the management canister (it knows their target).
+        return message.callee.length > 0 && this.isBusy(message.callee);
+      case 'response': {
+        const callback = this.#callbacks.get(message.callbackId);
+        return callback !== undefined && this.isBusy(callback.canisterId);
+      }
+      case 'timer':
+        return this.#paused.has(message.canister.idText);
+    }
   }
 
   /**
@@ -233,7 +321,7 @@ export class Scheduler {
     return next;
   }
 
-  async #process(message: Message, timeNs: bigint): Promise<void> {
+  async #process(message: Message, timeNs: bigint): Promise<void | 'busy'> {
     switch (message.kind) {
       case 'call':
         return this.#processCall(message, timeNs);
@@ -244,7 +332,10 @@ export class Scheduler {
     }
   }
 
-  async #processCall(message: Extract<Message, { kind: 'call' }>, timeNs: bigint): Promise<void> {
+  async #processCall(
+    message: Extract<Message, { kind: 'call' }>,
+    timeNs: bigint,
+  ): Promise<void | 'busy'> {
     if (message.origin.kind === 'ingress') {
       const record = this.#opts.ingress.get(message.origin.requestId);
       if (record?.state.status === 'received') {
@@ -261,6 +352,9 @@ export class Scheduler {
         cycles: message.cycles,
         timeNs,
       });
+      if (result.kind === 'busy') {
+        return 'busy';
+      }
       if (result.kind === 'deferred') {
         void result.wait.then((response) => {
           this.#respondToOrigin(message.origin, response, 0n);
@@ -447,13 +541,42 @@ export class Scheduler {
     return shortfall === null ? null : rejects.outOfCycles(target.canister.idText, shortfall);
   }
 
+  /**
+   * Runs an execution slice by slice: when it pauses, the round goes on with other messages
+   * (see {@link #drive}) and the execution waits for the next round to resume it.
+   */
+  async #runSliced(
+    canister: CanisterRecord,
+    code: InstalledCode,
+    entry: ExecutionEntry,
+    timeNs: bigint,
+  ): Promise<ExecutionResult> {
+    const env = this.#opts.env.create(canister, timeNs);
+    let step = await code.instance.executeSliced(
+      entry,
+      env,
+      this.#opts.sliceInstructions ?? MAINNET_INSTRUCTION_LIMITS.slice,
+    );
+    while (step.kind === 'paused') {
+      const { resume } = step;
+      const driving = this.#driving;
+      if (driving === undefined) {
+        throw new Error('an execution paused while no message was being driven');
+      }
+      step = await new Promise<SliceStep>((resolve) => {
+        driving.paused(() => resolve(resume()), canister.idText);
+      });
+    }
+    return step.result;
+  }
+
   async #execute(
     canister: CanisterRecord,
     code: InstalledCode,
     entry: ExecutionEntry,
     timeNs: bigint,
   ): Promise<ExecutionResult> {
-    const result = await code.instance.execute(entry, this.#opts.env.create(canister, timeNs));
+    const result = await this.#runSliced(canister, code, entry, timeNs);
     // Every replicated execution is paid for, trapped or not; never below zero.
     const cost = executionCost(result.instructions);
     canister.cyclesBalance -= cost < canister.cyclesBalance ? cost : canister.cyclesBalance;

@@ -2,7 +2,9 @@
 // baseline measured in the same run, so results compare across noisy machines.
 import { runAgentOverhead } from './agent-overhead.mjs';
 import { runDurability } from './durability.mjs';
+import { runMetering } from './metering.mjs';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
 await runAgentOverhead({ iterations });
 await runDurability({ iterations, canisters: Number(process.env.BENCH_CANISTERS ?? 50) });
+await runMetering();

@@ -49,6 +49,8 @@ const { startReplica } = await import(process.env.CITADEL_REPLICA_URL);
 const running = await startReplica({
   dataDir: process.env.CITADEL_DATA_DIR,
   port: 0,
+  // A spinning message takes 3 B instructions in slices of 0.5 B: about six rounds to kill in.
+  instructionLimits: { update: 3_000_000_000n, slice: 500_000_000n },
   log: (line) => process.stderr.write(line + '\\n'),
 });
 process.stdout.write(JSON.stringify({ url: running.url, rootKey: Buffer.from(running.rootKeyDer).toString('hex') }) + '\\n');
@@ -130,6 +132,8 @@ interface Ledger {
   attemptedIncs: number;
   acknowledgedUpgrades: number;
   attemptedUpgrades: number;
+  /** Sliced messages that ran to their limit and were answered with IC0522. */
+  spins: number;
 }
 
 /**
@@ -183,6 +187,29 @@ async function writer(
   }
 }
 
+/** Sends messages that run to the instruction limit over several rounds, until `stopped`. */
+async function spinner(
+  probe: ActorSubclass<ProbeActor>,
+  ledger: Ledger,
+  stopped: () => boolean,
+): Promise<void> {
+  while (!stopped()) {
+    try {
+      await probe.spin();
+      ledger.puts.set('unexpected-spin-reply', 'x');
+    } catch (error) {
+      if (stopped()) {
+        return;
+      }
+      if (!String(error).includes('IC0522')) {
+        ledger.puts.set(`unexpected-spin-failure ${String(error).slice(0, 200)}`, 'x');
+        return;
+      }
+      ledger.spins += 1;
+    }
+  }
+}
+
 describe('a network killed with SIGKILL at random moments', () => {
   let dataDir: string;
   let running: RunningChild | undefined;
@@ -221,6 +248,20 @@ describe('a network killed with SIGKILL at random moments', () => {
       sender_canister_version: [],
     });
     const statusBefore = await first.management.canister_status({ canister_id: canisterId });
+    const { canister_id: spinnerId } =
+      await first.management.provisional_create_canister_with_cycles({
+        amount: [],
+        settings: [],
+        specified_id: [],
+        sender_canister_version: [],
+      });
+    await first.management.install_code({
+      mode: { install: null },
+      canister_id: spinnerId,
+      wasm_module: testCanisterWasm('probe', 'wasm.gz'),
+      arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [['spinner']])),
+      sender_canister_version: [],
+    });
     const ledger: Ledger = {
       puts: new Map(),
       chunks: new Set(),
@@ -228,22 +269,27 @@ describe('a network killed with SIGKILL at random moments', () => {
       attemptedIncs: 0,
       acknowledgedUpgrades: 0,
       attemptedUpgrades: 0,
+      spins: 0,
     };
 
     for (let round = 0; round < KILLS; round++) {
       const client = await connect(running.url);
       let stop = false;
-      const writers = Array.from({ length: WRITERS }, (_, index) =>
-        writer(
-          index,
-          round,
-          client.probe(canisterId),
-          client.management,
-          canisterId,
-          ledger,
-          () => stop,
+      const writers = [
+        ...Array.from({ length: WRITERS }, (_, index) =>
+          writer(
+            index,
+            round,
+            client.probe(canisterId),
+            client.management,
+            canisterId,
+            ledger,
+            () => stop,
+          ),
         ),
-      );
+        // Kills also land in the middle of a message sliced over several rounds.
+        spinner(client.probe(spinnerId), ledger, () => stop),
+      ];
       // Between 0.2 and 3 s of load: some kills land mid-round, some mid-checkpoint (every
       // 5 s while dirty), some during an upgrade.
       await new Promise((resolve) => setTimeout(resolve, 200 + random() * 2800));
@@ -287,11 +333,13 @@ describe('a network killed with SIGKILL at random moments', () => {
         statusBefore.settings.controllers.map((c) => c.toText()),
       );
       expect(await probe.greeting()).toBe('durable');
+      expect(await after.probe(spinnerId).greeting()).toBe('spinner');
     }
     expect(ledger.puts.size).toBeGreaterThan(KILLS);
     console.log(
       `crash test (seed ${SEED}): ${KILLS} kills; kept ${ledger.puts.size} puts, ${ledger.chunks.size} chunks, ` +
-        `${ledger.acknowledgedUpgrades} upgrades, ${ledger.acknowledgedIncs} incs acknowledged`,
+        `${ledger.acknowledgedUpgrades} upgrades, ${ledger.acknowledgedIncs} incs, ` +
+        `${ledger.spins} sliced messages answered`,
     );
   }, 300_000);
 });

@@ -5,7 +5,12 @@ export default defineConfig({
   // Vitest runs tests in its SSR environment, which resolves packages on its own.
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['infra/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tools/**/*.test.ts'],
+    include: [
+      'infra/*/src/**/*.test.ts',
+      'canisters/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'tools/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -1,0 +1,451 @@
+import { bytesEqual, bytesToHex } from '@citadel/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { AssetsErrorCode, assetsError } from './errors.js';
+import type { Asset, AssetEncoding, HeaderField } from './types.js';
+
+/**
+ * The asset canister's content and upload state, as DFINITY's asset canister keeps it
+ * (`ic-certified-assets` state machine): assets with their encodings, and upload batches with
+ * their chunks. Pure: no System API, so it runs in the canister and in tests alike; the
+ * canister layer adds permissions, certification and persistence.
+ *
+ * Where the official canister is stricter than its own client can cope with, this store is a
+ * superset: `CreateAsset` on an existing key updates it (so `@dfinity/assets` can re-upload a
+ * large file) instead of trapping "asset already exists".
+ */
+
+/** A batch lives this long after its last chunk (the official `BATCH_EXPIRY_NANOS`). */
+export const BATCH_EXPIRY_NS = 300_000_000_000n;
+/** Stored chunks are at most this long, so one chunk plus headers fits in a 3 MiB query reply. */
+export const MAX_CHUNK_BYTES = 1_900_000;
+
+/** The operations of `commit_batch`, as decoded from Candid. */
+export type BatchOperation =
+  | {
+      readonly CreateAsset: {
+        readonly key: string;
+        readonly content_type: string;
+        readonly max_age?: bigint | undefined;
+        readonly headers?: HeaderField[] | undefined;
+        readonly enable_aliasing?: boolean | undefined;
+        readonly allow_raw_access?: boolean | undefined;
+      };
+    }
+  | {
+      readonly SetAssetContent: {
+        readonly key: string;
+        readonly content_encoding: string;
+        readonly chunk_ids: readonly bigint[];
+        readonly last_chunk?: Uint8Array | undefined;
+        readonly sha256?: Uint8Array | undefined;
+      };
+    }
+  | { readonly UnsetAssetContent: { readonly key: string; readonly content_encoding: string } }
+  | { readonly DeleteAsset: { readonly key: string } }
+  | { readonly Clear: Record<string, never> }
+  | { readonly SetAssetProperties: SetAssetProperties };
+
+/** `set_asset_properties`: an absent field is left alone; `null` inside unsets it. */
+export interface SetAssetProperties {
+  readonly key: string;
+  readonly max_age?: { readonly value: bigint | null } | undefined;
+  readonly headers?: { readonly value: HeaderField[] | null } | undefined;
+  readonly allow_raw_access?: { readonly value: boolean | null } | undefined;
+  readonly is_aliased?: { readonly value: boolean | null } | undefined;
+}
+
+interface Batch {
+  expiresAtNs: bigint;
+  readonly chunkIds: Set<bigint>;
+}
+
+interface Chunk {
+  readonly batchId: bigint;
+  readonly content: Uint8Array;
+}
+
+/** What `get` returns: the first chunk of the chosen encoding and how to fetch the rest. */
+export interface EncodedAsset {
+  readonly asset: Asset;
+  readonly encoding: AssetEncoding;
+}
+
+export class AssetStore {
+  readonly #assets = new Map<string, Asset>();
+  readonly #batches = new Map<bigint, Batch>();
+  readonly #chunks = new Map<bigint, Chunk>();
+  #nextBatchId = 1n;
+  #nextChunkId = 1n;
+  /** Keys whose served responses changed since the last call to `takeChangedKeys`. */
+  readonly #changed = new Set<string>();
+
+  // ---- uploads -------------------------------------------------------------------------------
+
+  /** Starts a batch; expired batches and their chunks are dropped first. */
+  createBatch(nowNs: bigint): bigint {
+    for (const [id, batch] of this.#batches) {
+      if (batch.expiresAtNs <= nowNs) {
+        this.deleteBatch(id);
+      }
+    }
+    const id = this.#nextBatchId++;
+    this.#batches.set(id, { expiresAtNs: nowNs + BATCH_EXPIRY_NS, chunkIds: new Set() });
+    return id;
+  }
+
+  /** Stores one chunk in a batch and keeps the batch alive for another 5 minutes. */
+  createChunk(batchId: bigint, content: Uint8Array, nowNs: bigint): bigint {
+    const batch = this.#batch(batchId);
+    batch.expiresAtNs = nowNs + BATCH_EXPIRY_NS;
+    const id = this.#nextChunkId++;
+    this.#chunks.set(id, { batchId, content });
+    batch.chunkIds.add(id);
+    return id;
+  }
+
+  /** Runs a batch's operations in order, then drops the batch and whatever chunks it has left. */
+  commitBatch(batchId: bigint, operations: readonly BatchOperation[], nowNs: bigint): void {
+    for (const operation of operations) {
+      this.#apply(operation, nowNs);
+    }
+    // dfx commits in stages under batch id 0 before the final commit; any id is accepted.
+    if (this.#batches.has(batchId)) {
+      this.deleteBatch(batchId);
+    }
+  }
+
+  /** Drops a batch and its chunks; unknown ids are ignored. */
+  deleteBatch(batchId: bigint): void {
+    const batch = this.#batches.get(batchId);
+    if (batch === undefined) {
+      return;
+    }
+    for (const chunkId of batch.chunkIds) {
+      this.#chunks.delete(chunkId);
+    }
+    this.#batches.delete(batchId);
+  }
+
+  /** `store`: creates or replaces a single-chunk encoding (and the asset, if new). */
+  store(
+    params: {
+      readonly key: string;
+      readonly content_type: string;
+      readonly content_encoding: string;
+      readonly content: Uint8Array;
+      readonly sha256?: Uint8Array | undefined;
+      readonly aliased?: boolean | undefined;
+    },
+    nowNs: bigint,
+  ): void {
+    const asset = this.#upsert(params.key, params.content_type);
+    if (params.aliased !== undefined) {
+      asset.isAliased = params.aliased;
+    }
+    this.#setContent(asset, params.content_encoding, [params.content], params.sha256, nowNs);
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  /** The asset served at `path`: the key itself, else its aliases (see {@link aliasesOf}). */
+  resolve(path: string): Asset | undefined {
+    const exact = this.#assets.get(path);
+    if (exact !== undefined) {
+      return exact;
+    }
+    for (const candidate of aliasTargets(path)) {
+      const asset = this.#assets.get(candidate);
+      if (asset !== undefined && asset.isAliased !== false) {
+        return asset;
+      }
+    }
+    return undefined;
+  }
+
+  /** `get`: the first of `acceptEncodings` the asset (or its alias target) has. */
+  get(key: string, acceptEncodings: readonly string[]): EncodedAsset {
+    const asset = this.resolve(key);
+    if (asset === undefined) {
+      throw assetsError(AssetsErrorCode.ASSET_NOT_FOUND, 'asset not found', { key });
+    }
+    for (const name of acceptEncodings) {
+      const encoding = asset.encodings.get(name);
+      if (encoding !== undefined) {
+        return { asset, encoding };
+      }
+    }
+    throw assetsError(AssetsErrorCode.ENCODING_NOT_FOUND, 'no such encoding', {
+      key,
+      acceptEncodings: [...acceptEncodings],
+    });
+  }
+
+  /** `get_chunk`: chunk `index` of an encoding; `sha256` must name the encoding's content. */
+  getChunk(
+    key: string,
+    contentEncoding: string,
+    index: number,
+    expectedSha256: Uint8Array | undefined,
+  ): Uint8Array {
+    const { encoding } = this.get(key, [contentEncoding]);
+    if (expectedSha256 === undefined) {
+      throw assetsError(AssetsErrorCode.SHA256_REQUIRED, 'sha256 required', { key });
+    }
+    if (!bytesEqual(expectedSha256, encoding.sha256)) {
+      throw assetsError(AssetsErrorCode.SHA256_MISMATCH, 'sha256 mismatch', { key });
+    }
+    const chunk = encoding.chunks[index];
+    if (chunk === undefined) {
+      throw assetsError(AssetsErrorCode.CHUNK_NOT_FOUND, 'chunk index out of bounds', {
+        key,
+        index,
+      });
+    }
+    return chunk;
+  }
+
+  /** Every asset, sorted by key. */
+  list(): Asset[] {
+    return [...this.#assets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The asset stored under exactly `key` (no aliases), as `get_asset_properties` needs. */
+  exact(key: string): Asset | undefined {
+    return this.#assets.get(key);
+  }
+
+  /**
+   * Keys whose responses may have changed since the last call (the keys themselves and every
+   * path that aliases them), for re-certification; clears the set.
+   */
+  takeChangedKeys(): string[] {
+    const keys = [...this.#changed];
+    this.#changed.clear();
+    return keys;
+  }
+
+  /** `true` while nothing has been uploaded since the last clear. */
+  get isEmpty(): boolean {
+    return this.#assets.size === 0;
+  }
+
+  // ---- operations ----------------------------------------------------------------------------
+
+  #apply(operation: BatchOperation, nowNs: bigint): void {
+    if ('CreateAsset' in operation) {
+      const args = operation.CreateAsset;
+      const asset = this.#upsert(args.key, args.content_type);
+      asset.maxAge = args.max_age;
+      asset.headers = args.headers;
+      if (args.enable_aliasing !== undefined) {
+        asset.isAliased = args.enable_aliasing;
+      }
+      if (args.allow_raw_access !== undefined) {
+        asset.allowRawAccess = args.allow_raw_access;
+      }
+    } else if ('SetAssetContent' in operation) {
+      const args = operation.SetAssetContent;
+      const asset = this.#existing(args.key);
+      const chunks = args.chunk_ids.map((id) => this.#takeChunk(id));
+      if (args.last_chunk !== undefined) {
+        chunks.push(args.last_chunk);
+      }
+      this.#setContent(asset, args.content_encoding, chunks, args.sha256, nowNs);
+    } else if ('UnsetAssetContent' in operation) {
+      const args = operation.UnsetAssetContent;
+      this.#existing(args.key).encodings.delete(args.content_encoding);
+      this.#markChanged(args.key);
+    } else if ('DeleteAsset' in operation) {
+      if (this.#assets.delete(operation.DeleteAsset.key)) {
+        this.#markChanged(operation.DeleteAsset.key);
+      }
+    } else if ('Clear' in operation) {
+      this.clear();
+    } else {
+      this.setAssetProperties(operation.SetAssetProperties);
+    }
+  }
+
+  /** `clear`: every asset, batch and chunk goes; ids start over at 1. */
+  clear(): void {
+    for (const key of this.#assets.keys()) {
+      this.#markChanged(key);
+    }
+    this.#assets.clear();
+    this.#batches.clear();
+    this.#chunks.clear();
+    this.#nextBatchId = 1n;
+    this.#nextChunkId = 1n;
+  }
+
+  setAssetProperties(args: SetAssetProperties): void {
+    const asset = this.#existing(args.key);
+    if (args.max_age !== undefined) {
+      asset.maxAge = args.max_age.value ?? undefined;
+    }
+    if (args.headers !== undefined) {
+      asset.headers = args.headers.value ?? undefined;
+    }
+    if (args.allow_raw_access !== undefined) {
+      asset.allowRawAccess = args.allow_raw_access.value ?? undefined;
+    }
+    if (args.is_aliased !== undefined) {
+      asset.isAliased = args.is_aliased.value ?? undefined;
+    }
+    this.#markChanged(args.key);
+  }
+
+  #upsert(key: string, contentType: string): Asset {
+    if (!key.startsWith('/')) {
+      throw assetsError(AssetsErrorCode.INVALID_KEY, `asset keys start with '/', got '${key}'`, {
+        key,
+      });
+    }
+    let asset = this.#assets.get(key);
+    if (asset === undefined) {
+      asset = {
+        key,
+        contentType,
+        maxAge: undefined,
+        headers: undefined,
+        isAliased: undefined,
+        allowRawAccess: undefined,
+        encodings: new Map(),
+      };
+      this.#assets.set(key, asset);
+    } else {
+      asset.contentType = contentType;
+    }
+    this.#markChanged(key);
+    return asset;
+  }
+
+  #existing(key: string): Asset {
+    const asset = this.#assets.get(key);
+    if (asset === undefined) {
+      throw assetsError(AssetsErrorCode.ASSET_NOT_FOUND, `asset not found: ${key}`, { key });
+    }
+    return asset;
+  }
+
+  #batch(batchId: bigint): Batch {
+    const batch = this.#batches.get(batchId);
+    if (batch === undefined) {
+      throw assetsError(AssetsErrorCode.BATCH_NOT_FOUND, `batch not found: ${batchId}`, {
+        batchId,
+      });
+    }
+    return batch;
+  }
+
+  /** A chunk is used once: setting content consumes it. */
+  #takeChunk(id: bigint): Uint8Array {
+    const chunk = this.#chunks.get(id);
+    if (chunk === undefined) {
+      throw assetsError(AssetsErrorCode.CHUNK_NOT_FOUND, `chunk not found: ${id}`, {
+        chunkId: id,
+      });
+    }
+    this.#chunks.delete(id);
+    this.#batches.get(chunk.batchId)?.chunkIds.delete(id);
+    return chunk.content;
+  }
+
+  /**
+   * Sets an encoding from `pieces` in order. The hash is computed over the content and must
+   * equal the client's, as the official canister demands; the content is re-cut into chunks
+   * of equal length so `get_chunk` offsets work whatever the upload's piece sizes were.
+   */
+  #setContent(
+    asset: Asset,
+    contentEncoding: string,
+    pieces: readonly Uint8Array[],
+    expectedSha256: Uint8Array | undefined,
+    nowNs: bigint,
+  ): void {
+    if (pieces.length === 0) {
+      throw assetsError(
+        AssetsErrorCode.EMPTY_CONTENT,
+        'encoding must have at least one chunk or contain last_chunk',
+        { key: asset.key },
+      );
+    }
+    const hasher = sha256.create();
+    let totalLength = 0;
+    for (const piece of pieces) {
+      hasher.update(piece);
+      totalLength += piece.length;
+    }
+    const digest = hasher.digest();
+    if (expectedSha256 !== undefined && !bytesEqual(expectedSha256, digest)) {
+      throw assetsError(AssetsErrorCode.SHA256_MISMATCH, 'sha256 mismatch', {
+        key: asset.key,
+        expected: bytesToHex(expectedSha256),
+        actual: bytesToHex(digest),
+      });
+    }
+    asset.encodings.set(contentEncoding, {
+      contentEncoding,
+      chunks: evenChunks(pieces, totalLength),
+      totalLength,
+      sha256: digest,
+      modifiedNs: nowNs,
+    });
+    this.#markChanged(asset.key);
+  }
+
+  #markChanged(key: string): void {
+    this.#changed.add(key);
+  }
+}
+
+/**
+ * The asset keys `path` may alias, in lookup order (official canister): `/d/` → `/d/index.html`;
+ * a path not ending in `.html` → `path.html`, then `path/index.html`.
+ */
+export function aliasTargets(path: string): string[] {
+  if (path.endsWith('/')) {
+    return [`${path}index.html`];
+  }
+  if (path.endsWith('.html')) {
+    return [];
+  }
+  return [`${path}.html`, `${path}/index.html`];
+}
+
+/**
+ * The paths that serve asset `key` besides its own, when aliasing is on: `/x.html` → `/x`;
+ * `/d/index.html` → `/d/index`, `/d/`, `/d`; `/index.html` → `/index`, `/`.
+ */
+export function aliasesOf(key: string): string[] {
+  if (!key.endsWith('.html')) {
+    return [];
+  }
+  const withoutHtml = key.slice(0, -'.html'.length);
+  if (!key.endsWith('/index.html')) {
+    return [withoutHtml];
+  }
+  const directory = key.slice(0, -'index.html'.length);
+  return directory === '/' ? [withoutHtml, '/'] : [withoutHtml, directory, directory.slice(0, -1)];
+}
+
+/** `pieces` re-cut into chunks of {@link MAX_CHUNK_BYTES} (pieces already that size are kept). */
+function evenChunks(pieces: readonly Uint8Array[], totalLength: number): Uint8Array[] {
+  const uniform = pieces.every(
+    (piece, i) => i === pieces.length - 1 || piece.length === MAX_CHUNK_BYTES,
+  );
+  if (uniform && (pieces.at(-1)?.length ?? 0) <= MAX_CHUNK_BYTES) {
+    return [...pieces];
+  }
+  const whole = new Uint8Array(totalLength);
+  let offset = 0;
+  for (const piece of pieces) {
+    whole.set(piece, offset);
+    offset += piece.length;
+  }
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < totalLength || chunks.length === 0; start += MAX_CHUNK_BYTES) {
+    chunks.push(whole.subarray(start, Math.min(start + MAX_CHUNK_BYTES, totalLength)));
+  }
+  return chunks;
+}

@@ -1,0 +1,26 @@
+import { CitadelError } from '@citadel/protocol';
+
+/**
+ * Why the asset canister refuses a call. The canister traps with the message, worded like
+ * DFINITY's asset canister where a client matches on it (e.g. "asset not found").
+ */
+export const AssetsErrorCode = {
+  ASSET_NOT_FOUND: 'ASSETS_ASSET_NOT_FOUND',
+  ENCODING_NOT_FOUND: 'ASSETS_ENCODING_NOT_FOUND',
+  CHUNK_NOT_FOUND: 'ASSETS_CHUNK_NOT_FOUND',
+  BATCH_NOT_FOUND: 'ASSETS_BATCH_NOT_FOUND',
+  SHA256_MISMATCH: 'ASSETS_SHA256_MISMATCH',
+  SHA256_REQUIRED: 'ASSETS_SHA256_REQUIRED',
+  EMPTY_CONTENT: 'ASSETS_EMPTY_CONTENT',
+  INVALID_KEY: 'ASSETS_INVALID_KEY',
+} as const;
+
+export type AssetsErrorCode = (typeof AssetsErrorCode)[keyof typeof AssetsErrorCode];
+
+export function assetsError(
+  code: AssetsErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): CitadelError {
+  return new CitadelError('input', code, message, details);
+}

@@ -1,18 +1,4 @@
 import {
-  canisterIdFromIndex,
-  createThresholdSigner,
-  encodeCertificate,
-  encodeLeb128,
-  encodePublicKeyDer,
-  type HashedMessage,
-  generateThresholdKey,
-  hashStateTree,
-  signShare,
-  stateNode,
-  stateRootMessage,
-  toHashTree,
-} from '@citadel/protocol';
-import {
   ResponseVerificationErrorCode,
   verifyRequestResponsePair,
 } from '@dfinity/response-verification';
@@ -23,6 +9,13 @@ import { CertificationTree, type ExpressionPath, expressionLabels } from './cert
 import { CERTIFICATE_EXPRESSION_HEADER, responseExpression } from './expression.js';
 import { decodedPath, pathSegments } from './request-path.js';
 import { type HeaderField, responseHash } from './response-hash.js';
+import {
+  FIVE_MINUTES_NS,
+  TEST_CANISTER_ID,
+  TEST_NOW_NS,
+  TEST_ROOT_KEY,
+  dataCertificate,
+} from '../testing/certificates.js';
 
 /**
  * Every response is checked by the unmodified `@dfinity/response-verification` 3.0.3 (the
@@ -30,30 +23,10 @@ import { type HeaderField, responseHash } from './response-hash.js';
  * a gateway would check the asset canister's answers.
  */
 
-const CANISTER_ID = canisterIdFromIndex(7n);
-const NOW_NS = BigInt(Date.now()) * 1_000_000n;
-const FIVE_MINUTES_NS = 300_000_000_000n;
-const key = generateThresholdKey({ nodeCount: 1, threshold: 1 });
-const ROOT_KEY = encodePublicKeyDer('bls12381-g2', key.publicKey);
-const signer = createThresholdSigner({
-  publicKey: key.publicKey,
-  threshold: 1,
-  nodes: key.shares.map((share) => ({
-    nodeIndex: share.index,
-    signShare: (message: HashedMessage) => signShare(share, message),
-  })),
-});
+const CANISTER_ID = TEST_CANISTER_ID;
+const NOW_NS = TEST_NOW_NS;
+const ROOT_KEY = TEST_ROOT_KEY;
 const utf8 = new TextEncoder();
-
-/** The certificate a replica would hand the canister for `certifiedData` at NOW_NS. */
-function dataCertificate(certifiedData: Uint8Array): Uint8Array {
-  const tree = stateNode([
-    ['canister', stateNode([[CANISTER_ID, stateNode([['certified_data', certifiedData]])]])],
-    ['time', encodeLeb128(NOW_NS)],
-  ]);
-  const signature = signer.sign(stateRootMessage(hashStateTree(tree)));
-  return encodeCertificate({ tree: toHashTree(tree), signature });
-}
 
 interface Served {
   readonly status: number;

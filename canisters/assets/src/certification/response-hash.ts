@@ -13,13 +13,18 @@ const utf8 = new TextEncoder();
 /** A header as sent: name and value. */
 export type HeaderField = readonly [name: string, value: string];
 
-/** The certified response hash of `status`, `headers` (exactly the certified ones) and `body`. */
+/**
+ * The certified response hash of `status`, `headers` (exactly the certified ones) and `body`;
+ * with `bodyIsHash`, `body` is already the body's SHA-256 (a large asset is never joined).
+ */
 export function responseHash(
   status: number,
   headers: readonly HeaderField[],
   body: Uint8Array,
+  options: { readonly bodyIsHash?: boolean } = {},
 ): Uint8Array {
-  return sha256(concat([headersHash(status, headers), sha256(body)]));
+  const bodyHash = options.bodyIsHash === true ? body : sha256(body);
+  return sha256(concat([headersHash(status, headers), bodyHash]));
 }
 
 function headersHash(status: number, headers: readonly HeaderField[]): Uint8Array {

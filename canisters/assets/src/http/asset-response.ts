@@ -1,0 +1,84 @@
+import { bytesToHex } from '@citadel/protocol';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { CERTIFICATE_EXPRESSION_HEADER, responseExpression } from '../certification/expression.js';
+import { type HeaderField, responseHash } from '../certification/response-hash.js';
+import type { Asset, AssetEncoding } from '../state/types.js';
+
+/**
+ * The response an asset encoding is served (and certified) as: status, the headers a gateway
+ * passes on to the browser, and the hash of the body. Every header listed here is certified,
+ * because a verifying gateway forwards certified headers only.
+ */
+export interface AssetResponse {
+  readonly status: number;
+  readonly headers: readonly HeaderField[];
+  readonly expression: string;
+  readonly expressionHash: Uint8Array;
+  readonly responseHash: Uint8Array;
+}
+
+const EMPTY_BODY_SHA256 = sha256(new Uint8Array(0));
+const utf8 = new TextEncoder();
+
+/** The strong ETag of an encoding: its SHA-256 in hex, quoted. */
+export function etagOf(encoding: AssetEncoding): string {
+  return `"${bytesToHex(encoding.sha256)}"`;
+}
+
+/**
+ * `status` 200 (or 404 for a not-found page) with the encoding's body, or 304 with none.
+ * Headers, in order: content-type, content-encoding (unless identity), cache-control (when
+ * the asset has a max age), etag, the asset's own headers (names lowercased).
+ */
+export function assetResponse(
+  asset: Asset,
+  encoding: AssetEncoding,
+  status: number,
+): AssetResponse {
+  const extra: HeaderField[] = [];
+  if (encoding.contentEncoding !== 'identity') {
+    extra.push(['content-encoding', encoding.contentEncoding]);
+  }
+  if (asset.maxAge !== undefined) {
+    extra.push(['cache-control', `max-age=${asset.maxAge}`]);
+  }
+  extra.push(['etag', etagOf(encoding)]);
+  for (const [name, value] of asset.headers ?? []) {
+    extra.push([name.toLowerCase(), value]);
+  }
+  return certified(
+    status,
+    asset.contentType,
+    extra,
+    status === 304 ? EMPTY_BODY_SHA256 : encoding.sha256,
+  );
+}
+
+/** The plain `404 not found` served when a site has no 404 page and no fallback. */
+export const NOT_FOUND_BODY = utf8.encode('not found');
+
+export function plainNotFound(): AssetResponse {
+  return certified(404, 'text/plain', [], sha256(NOT_FOUND_BODY));
+}
+
+function certified(
+  status: number,
+  contentType: string,
+  extra: readonly HeaderField[],
+  bodySha256: Uint8Array,
+): AssetResponse {
+  const expression = responseExpression(extra.map(([name]) => name));
+  const headers: HeaderField[] = [
+    ['content-type', contentType],
+    ...extra,
+    [CERTIFICATE_EXPRESSION_HEADER, expression],
+  ];
+  return {
+    status,
+    headers,
+    expression,
+    expressionHash: sha256(utf8.encode(expression)),
+    // Only the body's hash is at hand: a large asset is never joined in memory.
+    responseHash: responseHash(status, headers, bodySha256, { bodyIsHash: true }),
+  };
+}

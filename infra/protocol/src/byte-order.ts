@@ -27,7 +27,16 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Lower-case hex of `bytes` (a view's own bytes only, not its whole buffer). */
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/**
+ * Lower-case hex of `bytes` (a view's own bytes only, not its whole buffer). Plain JS, no
+ * `Buffer`: this package also runs inside canisters.
+ */
 export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  let hex = '';
+  for (const byte of bytes) {
+    hex += HEX_OF_BYTE[byte];
+  }
+  return hex;
 }

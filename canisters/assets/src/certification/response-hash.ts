@@ -1,5 +1,5 @@
 import { compareBytes, encodeLeb128 } from '@citadel/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 
 /**
  * Hashes of HTTP certification v2 (ic-http-certification `response_hash`): a response is

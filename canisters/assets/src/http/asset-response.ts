@@ -1,5 +1,5 @@
 import { bytesToHex } from '@citadel/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../crypto/sha256.js';
 import { CERTIFICATE_EXPRESSION_HEADER, responseExpression } from '../certification/expression.js';
 import { type HeaderField, responseHash } from '../certification/response-hash.js';
 import type { Asset, AssetEncoding } from '../state/types.js';

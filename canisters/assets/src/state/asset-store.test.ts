@@ -129,6 +129,33 @@ describe('AssetStore', () => {
     expect(store.get('/x', ['identity']).encoding.chunks).toEqual([content]);
   });
 
+  it('can take the client’s hash instead of hashing megabytes, as the canister does', () => {
+    const store = new AssetStore({ trustClientHashes: true });
+    const claimed = sha256(utf8.encode('what the client says'));
+    store.store(
+      {
+        key: '/t',
+        content_type: 'text/plain',
+        content_encoding: 'identity',
+        content: utf8.encode('content'),
+        sha256: claimed,
+      },
+      NOW,
+    );
+    // The claim is what gets certified, so a gateway would refuse this body.
+    expect(store.get('/t', ['identity']).encoding.sha256).toEqual(claimed);
+    store.store(
+      {
+        key: '/u',
+        content_type: 'text/plain',
+        content_encoding: 'identity',
+        content: utf8.encode('u'),
+      },
+      NOW,
+    );
+    expect(store.get('/u', ['identity']).encoding.sha256).toEqual(sha256(utf8.encode('u')));
+  });
+
   it('picks the first accepted encoding and says which are missing', () => {
     const store = new AssetStore();
     for (const encoding of ['identity', 'gzip']) {

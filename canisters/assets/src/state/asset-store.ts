@@ -1,5 +1,5 @@
 import { bytesEqual, bytesToHex } from '@citadel/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { Sha256 } from '../crypto/sha256.js';
 import { AssetsErrorCode, assetsError } from './errors.js';
 import type { Asset, AssetEncoding, HeaderField } from './types.js';
 
@@ -70,14 +70,31 @@ export interface EncodedAsset {
   readonly encoding: AssetEncoding;
 }
 
+/** Options of {@link AssetStore}. */
+export interface AssetStoreOptions {
+  /**
+   * Take the client's `sha256` of uploaded content instead of recomputing it. In a canister,
+   * hashing costs about 80 000 instructions per byte (Azle's QuickJS), so a large upload could
+   * not be committed within one message's limit. It stays safe for readers: the hash is what
+   * the content is certified with, so a gateway refuses a body that does not match it. Content
+   * sent without a hash is always hashed. @default false
+   */
+  readonly trustClientHashes?: boolean;
+}
+
 export class AssetStore {
   readonly #assets = new Map<string, Asset>();
+  readonly #trustClientHashes: boolean;
   readonly #batches = new Map<bigint, Batch>();
   readonly #chunks = new Map<bigint, Chunk>();
   #nextBatchId = 1n;
   #nextChunkId = 1n;
   /** Keys whose served responses changed since the last call to `takeChangedKeys`. */
   readonly #changed = new Set<string>();
+
+  constructor(options: AssetStoreOptions = {}) {
+    this.#trustClientHashes = options.trustClientHashes ?? false;
+  }
 
   // ---- uploads -------------------------------------------------------------------------------
 
@@ -224,6 +241,11 @@ export class AssetStore {
     return keys;
   }
 
+  /** Puts back an asset read from stable memory after an upgrade (no change is recorded). */
+  restore(asset: Asset): void {
+    this.#assets.set(asset.key, asset);
+  }
+
   /** `true` while nothing has been uploaded since the last clear. */
   get isEmpty(): boolean {
     return this.#assets.size === 0;
@@ -353,7 +375,8 @@ export class AssetStore {
 
   /**
    * Sets an encoding from `pieces` in order. The hash is computed over the content and must
-   * equal the client's, as the official canister demands; the content is re-cut into chunks
+   * equal the client's, as the official canister demands (unless client hashes are trusted,
+   * see {@link AssetStoreOptions}); the content is re-cut into chunks
    * of equal length so `get_chunk` offsets work whatever the upload's piece sizes were.
    */
   #setContent(
@@ -370,13 +393,17 @@ export class AssetStore {
         { key: asset.key },
       );
     }
-    const hasher = sha256.create();
-    let totalLength = 0;
-    for (const piece of pieces) {
-      hasher.update(piece);
-      totalLength += piece.length;
+    const totalLength = pieces.reduce((total, piece) => total + piece.length, 0);
+    let digest: Uint8Array;
+    if (this.#trustClientHashes && expectedSha256 !== undefined) {
+      digest = expectedSha256;
+    } else {
+      const hasher = new Sha256();
+      for (const piece of pieces) {
+        hasher.update(piece);
+      }
+      digest = hasher.digest();
     }
-    const digest = hasher.digest();
     if (expectedSha256 !== undefined && !bytesEqual(expectedSha256, digest)) {
       throw assetsError(AssetsErrorCode.SHA256_MISMATCH, 'sha256 mismatch', {
         key: asset.key,

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
- * Builds the replica's test canisters with Azle: `node infra/replica/test-canisters/build.mjs`
- * (the root `build:canisters` script).
+ * Builds every canister with Azle: `node tools/build-canisters.mjs` (the root
+ * `build:canisters` script).
  *
- * Every folder here with a `src/index.ts` is one canister. Its sources are copied into a scratch
- * directory under `.azle/build/<name>` (ignored by git, Prettier and ESLint) together with a
- * generated `dfx.json` and `tsconfig.json`, so that no generated file lands in the tree and
- * esbuild sees a tsconfig without `experimentalDecorators` (Azle 0.33 uses TC39 decorators).
+ * Canisters are the folders with a `src/index.ts` under `canisters/` (the product's canisters,
+ * output to `canisters/<name>/dist/`) and under `infra/replica/test-canisters/` (the replica's
+ * test canisters, output to `infra/replica/test-canisters/dist/`). Each one's sources are copied
+ * into a scratch directory `.azle/build/<name>` next to them (ignored by git, Prettier and
+ * ESLint) together with a generated `dfx.json` and `tsconfig.json`, so that no generated file
+ * lands in the tree and esbuild sees a tsconfig without `experimentalDecorators` (Azle 0.33
+ * uses TC39 decorators). Workspace packages they import resolve to their built `dist/`, so run
+ * `npm run build` first (`npm test` does).
  *
- * Outputs, read by the integration tests by path: `dist/<name>.wasm`, `dist/<name>.wasm.gz`
- * (gzip -9) and `dist/<name>.did`. A build is skipped when the hash of the canister's sources,
- * this script and the Azle version matches `dist/<name>.stamp`.
+ * Outputs, read by tests and tools by path: `<name>.wasm`, `<name>.wasm.gz` (gzip -9) and
+ * `<name>.did`. A build is skipped when the hash of the canister's sources, this script and the
+ * Azle version matches `<name>.stamp`.
  *
- * Usage: build.mjs [--force] [name...]
+ * Usage: build-canisters.mjs [--force] [name...]
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,9 +29,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const DIST = join(HERE, 'dist');
-const SCRATCH = join(HERE, '.azle', 'build');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where canisters live, and where each one's outputs go. */
+const LOCATIONS = [
+  { folder: join(ROOT, 'canisters'), dist: (name) => join(ROOT, 'canisters', name, 'dist') },
+  {
+    folder: join(ROOT, 'infra', 'replica', 'test-canisters'),
+    dist: () => join(ROOT, 'infra', 'replica', 'test-canisters', 'dist'),
+  },
+];
 /** Folders that are never canisters. */
 const NOT_CANISTERS = new Set(['dist', 'node_modules']);
 
@@ -74,14 +84,32 @@ async function azleVersion() {
   throw new BuildError('could not find the package.json of the installed azle');
 }
 
+/** Every canister: its name, source folder, output folder and scratch folder. */
 async function findCanisters() {
-  const entries = await readdir(HERE, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .filter((entry) => !NOT_CANISTERS.has(entry.name))
-    .filter((entry) => existsSync(join(HERE, entry.name, 'src', 'index.ts')))
-    .map((entry) => entry.name)
-    .sort();
+  const canisters = [];
+  for (const location of LOCATIONS) {
+    if (!existsSync(location.folder)) {
+      continue;
+    }
+    const entries = await readdir(location.folder, { withFileTypes: true });
+    for (const entry of entries) {
+      const source = join(location.folder, entry.name);
+      if (
+        entry.isDirectory() &&
+        !entry.name.startsWith('.') &&
+        !NOT_CANISTERS.has(entry.name) &&
+        existsSync(join(source, 'src', 'index.ts'))
+      ) {
+        canisters.push({
+          name: entry.name,
+          source,
+          dist: location.dist(entry.name),
+          scratch: join(location.folder, '.azle', 'build', entry.name),
+        });
+      }
+    }
+  }
+  return canisters.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function listFiles(dir) {
@@ -92,26 +120,31 @@ async function listFiles(dir) {
     .sort();
 }
 
+/** Whether a file under a canister's `src/` goes into the canister (tests and their support do not). */
+function isCanisterSource(path) {
+  return !path.endsWith('.test.ts') && !path.split(/[\\/]/).includes('testing');
+}
+
 /** Hash of everything that determines a canister's outputs. */
-async function sourceHash(name, version) {
+async function sourceHash(canister, version) {
   const hash = createHash('sha256');
   hash.update(`azle ${version}\0`);
   hash.update(await readFile(fileURLToPath(import.meta.url)));
-  const folder = join(HERE, name);
-  for (const file of await listFiles(folder)) {
+  const folder = canister.source;
+  for (const file of (await listFiles(join(folder, 'src'))).filter(isCanisterSource)) {
     hash.update(`\0${relative(folder, file)}\0`);
     hash.update(await readFile(file));
   }
   return hash.digest('hex');
 }
 
-async function readStamp(name) {
-  const stamp = join(DIST, `${name}.stamp`);
+async function readStamp({ name, dist }) {
+  const stamp = join(dist, `${name}.stamp`);
   return existsSync(stamp) ? (await readFile(stamp, 'utf8')).trim() : null;
 }
 
-function outputsExist(name) {
-  return ['wasm', 'wasm.gz', 'did'].every((ext) => existsSync(join(DIST, `${name}.${ext}`)));
+function outputsExist({ name, dist }) {
+  return ['wasm', 'wasm.gz', 'did'].every((ext) => existsSync(join(dist, `${name}.${ext}`)));
 }
 
 /** Runs a command, capturing its output; rejects with that output when it fails. */
@@ -169,11 +202,15 @@ function mib(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
 }
 
-async function buildCanister(name, hash) {
-  const workDir = join(SCRATCH, name);
+async function buildCanister(canister, hash) {
+  const { name, dist: DIST } = canister;
+  const workDir = canister.scratch;
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
-  await cp(join(HERE, name), workDir, { recursive: true });
+  await cp(join(canister.source, 'src'), join(workDir, 'src'), {
+    recursive: true,
+    filter: isCanisterSource,
+  });
   await writeFile(join(workDir, 'dfx.json'), `${JSON.stringify(dfxJson(name), null, 2)}\n`);
   await writeFile(join(workDir, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
 
@@ -205,21 +242,26 @@ async function main() {
   });
   const version = await azleVersion();
   const available = await findCanisters();
-  const unknown = positionals.filter((name) => !available.includes(name));
+  const names = available.map((canister) => canister.name);
+  const unknown = positionals.filter((name) => !names.includes(name));
   if (unknown.length > 0) {
     throw new BuildError(
-      `no canister named ${unknown.join(', ')} (available: ${available.join(', ') || 'none'})`,
+      `no canister named ${unknown.join(', ')} (available: ${names.join(', ') || 'none'})`,
     );
   }
-  const names = positionals.length > 0 ? positionals : available;
-  for (const name of names) {
+  const chosen =
+    positionals.length > 0
+      ? available.filter((canister) => positionals.includes(canister.name))
+      : available;
+  for (const canister of chosen) {
+    const { name } = canister;
     const started = performance.now();
-    const hash = await sourceHash(name, version);
-    if (!values.force && outputsExist(name) && (await readStamp(name)) === hash) {
+    const hash = await sourceHash(canister, version);
+    if (!values.force && outputsExist(canister) && (await readStamp(canister)) === hash) {
       console.log(`${name.padEnd(12)} up to date (azle ${version})`);
       continue;
     }
-    const { wasmBytes, gzBytes } = await buildCanister(name, hash);
+    const { wasmBytes, gzBytes } = await buildCanister(canister, hash);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `${name.padEnd(12)} built in ${seconds} s: wasm ${mib(wasmBytes)}, gz ${mib(gzBytes)} (azle ${version})`,

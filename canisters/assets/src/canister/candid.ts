@@ -1,0 +1,146 @@
+import { IDL } from 'azle';
+
+/**
+ * Candid types of DFINITY's asset canister interface (`assets.did`), which clients such as
+ * `@dfinity/assets` and dfx rely on; field names and shapes must not drift from it.
+ */
+
+export const Key = IDL.Text;
+export const HeaderField = IDL.Tuple(IDL.Text, IDL.Text);
+export const Blob = IDL.Vec(IDL.Nat8);
+
+export const CreateAssetArguments = IDL.Record({
+  key: Key,
+  content_type: IDL.Text,
+  max_age: IDL.Opt(IDL.Nat64),
+  headers: IDL.Opt(IDL.Vec(HeaderField)),
+  enable_aliasing: IDL.Opt(IDL.Bool),
+  allow_raw_access: IDL.Opt(IDL.Bool),
+});
+
+export const SetAssetContentArguments = IDL.Record({
+  key: Key,
+  content_encoding: IDL.Text,
+  chunk_ids: IDL.Vec(IDL.Nat),
+  last_chunk: IDL.Opt(Blob),
+  sha256: IDL.Opt(Blob),
+});
+
+export const UnsetAssetContentArguments = IDL.Record({ key: Key, content_encoding: IDL.Text });
+export const DeleteAssetArguments = IDL.Record({ key: Key });
+export const ClearArguments = IDL.Record({});
+
+export const SetAssetPropertiesArguments = IDL.Record({
+  key: Key,
+  max_age: IDL.Opt(IDL.Opt(IDL.Nat64)),
+  headers: IDL.Opt(IDL.Opt(IDL.Vec(HeaderField))),
+  allow_raw_access: IDL.Opt(IDL.Opt(IDL.Bool)),
+  is_aliased: IDL.Opt(IDL.Opt(IDL.Bool)),
+});
+
+export const BatchOperationKind = IDL.Variant({
+  CreateAsset: CreateAssetArguments,
+  SetAssetContent: SetAssetContentArguments,
+  SetAssetProperties: SetAssetPropertiesArguments,
+  UnsetAssetContent: UnsetAssetContentArguments,
+  DeleteAsset: DeleteAssetArguments,
+  Clear: ClearArguments,
+});
+
+export const CommitBatchArguments = IDL.Record({
+  batch_id: IDL.Nat,
+  operations: IDL.Vec(BatchOperationKind),
+});
+
+export const StoreArguments = IDL.Record({
+  key: Key,
+  content_type: IDL.Text,
+  content_encoding: IDL.Text,
+  content: Blob,
+  sha256: IDL.Opt(Blob),
+});
+
+export const GetArguments = IDL.Record({ key: Key, accept_encodings: IDL.Vec(IDL.Text) });
+export const GetResult = IDL.Record({
+  content: Blob,
+  content_type: IDL.Text,
+  content_encoding: IDL.Text,
+  sha256: IDL.Opt(Blob),
+  total_length: IDL.Nat,
+});
+
+export const GetChunkArguments = IDL.Record({
+  key: Key,
+  content_encoding: IDL.Text,
+  index: IDL.Nat,
+  sha256: IDL.Opt(Blob),
+});
+
+export const AssetEncodingDetails = IDL.Record({
+  content_encoding: IDL.Text,
+  sha256: IDL.Opt(Blob),
+  length: IDL.Nat,
+  modified: IDL.Int,
+});
+
+export const AssetDetails = IDL.Record({
+  key: Key,
+  content_type: IDL.Text,
+  encodings: IDL.Vec(AssetEncodingDetails),
+  max_age: IDL.Opt(IDL.Nat64),
+  headers: IDL.Opt(IDL.Vec(HeaderField)),
+  allow_raw_access: IDL.Opt(IDL.Bool),
+  is_aliased: IDL.Opt(IDL.Bool),
+});
+
+export const AssetProperties = IDL.Record({
+  max_age: IDL.Opt(IDL.Nat64),
+  headers: IDL.Opt(IDL.Vec(HeaderField)),
+  allow_raw_access: IDL.Opt(IDL.Bool),
+  is_aliased: IDL.Opt(IDL.Bool),
+});
+
+export const HttpRequest = IDL.Record({
+  method: IDL.Text,
+  url: IDL.Text,
+  headers: IDL.Vec(HeaderField),
+  body: Blob,
+  certificate_version: IDL.Opt(IDL.Nat16),
+});
+
+export const StreamingCallbackToken = IDL.Record({
+  key: Key,
+  content_encoding: IDL.Text,
+  index: IDL.Nat,
+  sha256: IDL.Opt(Blob),
+});
+
+export const StreamingCallbackHttpResponse = IDL.Record({
+  body: Blob,
+  token: IDL.Opt(StreamingCallbackToken),
+});
+
+export const StreamingStrategy = IDL.Variant({
+  Callback: IDL.Record({
+    callback: IDL.Func(
+      [StreamingCallbackToken],
+      [IDL.Opt(StreamingCallbackHttpResponse)],
+      ['query'],
+    ),
+    token: StreamingCallbackToken,
+  }),
+});
+
+export const HttpResponse = IDL.Record({
+  status_code: IDL.Nat16,
+  headers: IDL.Vec(HeaderField),
+  body: Blob,
+  streaming_strategy: IDL.Opt(StreamingStrategy),
+  upgrade: IDL.Opt(IDL.Bool),
+});
+
+export const Permission = IDL.Variant({
+  Commit: IDL.Null,
+  ManagePermissions: IDL.Null,
+  Prepare: IDL.Null,
+});

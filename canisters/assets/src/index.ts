@@ -1,0 +1,446 @@
+/**
+ * Citadel's certified asset canister (Azle 0.33, stable mode): DFINITY's asset canister
+ * interface over the pure modules in `state/`, `certification/` and `http/`. Every change is
+ * written through to stable memory and re-certified before the call returns.
+ */
+import {
+  IDL,
+  Principal,
+  canisterSelf,
+  certifiedDataSet,
+  dataCertificate,
+  init,
+  isController,
+  msgCaller,
+  postUpgrade,
+  query,
+  time,
+  trap,
+  update,
+} from 'azle';
+import * as C from './canister/candid.js';
+import { type Permission, Permissions } from './canister/permissions.js';
+import {
+  loadAssets,
+  loadPermissions,
+  saveAsset,
+  savePermissions,
+} from './canister/stable-state.js';
+import type { CertificationTree } from './certification/certification-tree.js';
+import { type HttpResponse, httpRequest, streamingCallback } from './http/http-request.js';
+import { type SiteOptions, certifySite } from './http/site-certification.js';
+import { AssetStore, type BatchOperation } from './state/asset-store.js';
+import type { Asset, HeaderField } from './state/types.js';
+
+type Opt<T> = [] | [T];
+const opt = <T>(value: T | undefined | null): Opt<T> =>
+  value === undefined || value === null ? [] : [value];
+const some = <T>(value: Opt<T>): T | undefined => value[0];
+
+// Hashing megabytes in QuickJS would not fit one message; see AssetStoreOptions.
+const store = new AssetStore({ trustClientHashes: true });
+let permissions = new Permissions();
+const site: SiteOptions = { spaFallback: false };
+let tree: CertificationTree = certifySite(store, site);
+
+/** Persists what changed and re-certifies the site. */
+function changed(): void {
+  for (const key of store.takeChangedKeys()) {
+    saveAsset(key, store.exact(key));
+  }
+  tree = certifySite(store, site);
+  certifiedDataSet(tree.rootHash());
+}
+
+function caller(): string {
+  return msgCaller().toText();
+}
+
+function require(check: 'Commit' | 'Prepare' | 'ManagePermissions'): void {
+  const principal = msgCaller();
+  if (isController(principal)) {
+    return;
+  }
+  const text = principal.toText();
+  const allowed = check === 'Prepare' ? permissions.canPrepare(text) : permissions.has(check, text);
+  if (!allowed) {
+    trap(`Caller does not have ${check} permission`);
+  }
+}
+
+function permissionOf(variant: Record<string, null>): Permission {
+  const [name] = Object.keys(variant);
+  return name as Permission;
+}
+
+function toOperation(kind: Record<string, unknown>): BatchOperation {
+  const [[name, args]] = Object.entries(kind) as [[string, Record<string, unknown>]];
+  switch (name) {
+    case 'CreateAsset':
+      return {
+        CreateAsset: {
+          key: args.key as string,
+          content_type: args.content_type as string,
+          max_age: some(args.max_age as Opt<bigint>),
+          headers: some(args.headers as Opt<HeaderField[]>),
+          enable_aliasing: some(args.enable_aliasing as Opt<boolean>),
+          allow_raw_access: some(args.allow_raw_access as Opt<boolean>),
+        },
+      };
+    case 'SetAssetContent':
+      return {
+        SetAssetContent: {
+          key: args.key as string,
+          content_encoding: args.content_encoding as string,
+          chunk_ids: args.chunk_ids as bigint[],
+          last_chunk: some(args.last_chunk as Opt<Uint8Array>),
+          sha256: some(args.sha256 as Opt<Uint8Array>),
+        },
+      };
+    case 'SetAssetProperties':
+      return { SetAssetProperties: toProperties(args) };
+    case 'UnsetAssetContent':
+      return {
+        UnsetAssetContent: {
+          key: args.key as string,
+          content_encoding: args.content_encoding as string,
+        },
+      };
+    case 'DeleteAsset':
+      return { DeleteAsset: { key: args.key as string } };
+    default:
+      return { Clear: {} };
+  }
+}
+
+function toProperties(args: Record<string, unknown>) {
+  const change = <T>(value: Opt<Opt<T>>) =>
+    value.length === 0 ? undefined : { value: value[0][0] ?? null };
+  return {
+    key: args.key as string,
+    max_age: change(args.max_age as Opt<Opt<bigint>>),
+    headers: change(args.headers as Opt<Opt<HeaderField[]>>),
+    allow_raw_access: change(args.allow_raw_access as Opt<Opt<boolean>>),
+    is_aliased: change(args.is_aliased as Opt<Opt<boolean>>),
+  };
+}
+
+function details(asset: Asset) {
+  return {
+    key: asset.key,
+    content_type: asset.contentType,
+    encodings: [...asset.encodings.values()].map((encoding) => ({
+      content_encoding: encoding.contentEncoding,
+      sha256: [encoding.sha256] as Opt<Uint8Array>,
+      length: BigInt(encoding.totalLength),
+      modified: encoding.modifiedNs,
+    })),
+    max_age: opt(asset.maxAge),
+    headers: opt(asset.headers as HeaderField[] | undefined),
+    allow_raw_access: opt(asset.allowRawAccess),
+    is_aliased: opt(asset.isAliased),
+  };
+}
+
+function toCandidResponse(response: HttpResponse) {
+  const token = response.streamingToken;
+  return {
+    status_code: response.status,
+    headers: response.headers.map(([name, value]) => [name, value] as [string, string]),
+    body: response.body,
+    streaming_strategy:
+      token === undefined
+        ? []
+        : [
+            {
+              Callback: {
+                callback: [canisterSelf(), 'http_request_streaming_callback'] as [
+                  Principal,
+                  string,
+                ],
+                token: { ...token, sha256: [token.sha256] as Opt<Uint8Array> },
+              },
+            },
+          ],
+    upgrade: [] as Opt<boolean>,
+  };
+}
+
+export default class {
+  @init([])
+  init(): void {
+    permissions.grant('Commit', caller());
+    savePermissions(permissions.toLists());
+    changed();
+  }
+
+  @postUpgrade([])
+  postUpgrade(): void {
+    for (const asset of loadAssets()) {
+      store.restore(asset);
+    }
+    permissions = Permissions.from(
+      loadPermissions() ?? { Commit: [], Prepare: [], ManagePermissions: [] },
+    );
+    tree = certifySite(store, site);
+    certifiedDataSet(tree.rootHash());
+  }
+
+  @query([], IDL.Nat16)
+  api_version(): number {
+    return 1;
+  }
+
+  // ---- uploads -----------------------------------------------------------------------------
+
+  @update([IDL.Record({})], IDL.Record({ batch_id: IDL.Nat }))
+  create_batch(): { batch_id: bigint } {
+    require('Prepare');
+    return { batch_id: store.createBatch(time()) };
+  }
+
+  @update([IDL.Record({ batch_id: IDL.Nat, content: C.Blob })], IDL.Record({ chunk_id: IDL.Nat }))
+  create_chunk(args: { batch_id: bigint; content: Uint8Array }): { chunk_id: bigint } {
+    require('Prepare');
+    return { chunk_id: store.createChunk(args.batch_id, args.content, time()) };
+  }
+
+  @update(
+    [IDL.Record({ batch_id: IDL.Nat, content: IDL.Vec(C.Blob) })],
+    IDL.Record({ chunk_ids: IDL.Vec(IDL.Nat) }),
+  )
+  create_chunks(args: { batch_id: bigint; content: Uint8Array[] }): { chunk_ids: bigint[] } {
+    require('Prepare');
+    const now = time();
+    return {
+      chunk_ids: args.content.map((content) => store.createChunk(args.batch_id, content, now)),
+    };
+  }
+
+  @update([C.CommitBatchArguments])
+  commit_batch(args: { batch_id: bigint; operations: Record<string, unknown>[] }): void {
+    require('Commit');
+    store.commitBatch(args.batch_id, args.operations.map(toOperation), time());
+    changed();
+  }
+
+  @update([IDL.Record({ batch_id: IDL.Nat })])
+  delete_batch(args: { batch_id: bigint }): void {
+    require('Prepare');
+    store.deleteBatch(args.batch_id);
+  }
+
+  @update([C.StoreArguments])
+  store(args: {
+    key: string;
+    content_type: string;
+    content_encoding: string;
+    content: Uint8Array;
+    sha256: Opt<Uint8Array>;
+  }): void {
+    require('Commit');
+    store.store({ ...args, sha256: some(args.sha256) }, time());
+    changed();
+  }
+
+  @update([C.CreateAssetArguments])
+  create_asset(args: Record<string, unknown>): void {
+    require('Commit');
+    store.commitBatch(0n, [toOperation({ CreateAsset: args })], time());
+    changed();
+  }
+
+  @update([C.SetAssetContentArguments])
+  set_asset_content(args: Record<string, unknown>): void {
+    require('Commit');
+    store.commitBatch(0n, [toOperation({ SetAssetContent: args })], time());
+    changed();
+  }
+
+  @update([C.UnsetAssetContentArguments])
+  unset_asset_content(args: Record<string, unknown>): void {
+    require('Commit');
+    store.commitBatch(0n, [toOperation({ UnsetAssetContent: args })], time());
+    changed();
+  }
+
+  @update([C.DeleteAssetArguments])
+  delete_asset(args: { key: string }): void {
+    require('Commit');
+    store.commitBatch(0n, [{ DeleteAsset: { key: args.key } }], time());
+    changed();
+  }
+
+  @update([C.ClearArguments])
+  clear(): void {
+    require('Commit');
+    store.clear();
+    changed();
+  }
+
+  @update([C.SetAssetPropertiesArguments])
+  set_asset_properties(args: Record<string, unknown>): void {
+    require('Commit');
+    store.setAssetProperties(toProperties(args));
+    changed();
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  @query([C.GetArguments], C.GetResult)
+  get(args: { key: string; accept_encodings: string[] }) {
+    const { asset, encoding } = store.get(args.key, args.accept_encodings);
+    return {
+      content: encoding.chunks[0] ?? new Uint8Array(0),
+      content_type: asset.contentType,
+      content_encoding: encoding.contentEncoding,
+      sha256: [encoding.sha256] as Opt<Uint8Array>,
+      total_length: BigInt(encoding.totalLength),
+    };
+  }
+
+  @query([C.GetChunkArguments], IDL.Record({ content: C.Blob }))
+  get_chunk(args: {
+    key: string;
+    content_encoding: string;
+    index: bigint;
+    sha256: Opt<Uint8Array>;
+  }): { content: Uint8Array } {
+    return {
+      content: store.getChunk(
+        args.key,
+        args.content_encoding,
+        Number(args.index),
+        some(args.sha256),
+      ),
+    };
+  }
+
+  @query(
+    [IDL.Record({ start: IDL.Opt(IDL.Nat), length: IDL.Opt(IDL.Nat) })],
+    IDL.Vec(C.AssetDetails),
+  )
+  list(args: { start: Opt<bigint>; length: Opt<bigint> }) {
+    const all = store.list();
+    const start = Number(some(args.start) ?? 0n);
+    const length = some(args.length);
+    return all.slice(start, length === undefined ? undefined : start + Number(length)).map(details);
+  }
+
+  @query([C.Key], C.Blob)
+  retrieve(key: string): Uint8Array {
+    const { encoding } = store.get(key, ['identity']);
+    if (encoding.chunks.length > 1) {
+      trap('Asset too large. Use get() and get_chunk() instead.');
+    }
+    return encoding.chunks[0] ?? new Uint8Array(0);
+  }
+
+  @query([C.Key], C.AssetProperties)
+  get_asset_properties(key: string) {
+    const asset = store.exact(key);
+    if (asset === undefined) {
+      trap('asset not found');
+    }
+    const { max_age, headers, allow_raw_access, is_aliased } = details(asset);
+    return { max_age, headers, allow_raw_access, is_aliased };
+  }
+
+  @query([C.HttpRequest], C.HttpResponse)
+  http_request(request: {
+    method: string;
+    url: string;
+    headers: [string, string][];
+    body: Uint8Array;
+    certificate_version: Opt<number>;
+  }) {
+    const certificate = dataCertificate();
+    if (certificate === undefined) {
+      trap('no data certificate available: call http_request as a query');
+    }
+    return toCandidResponse(
+      httpRequest(
+        { ...request, certificateVersion: some(request.certificate_version) },
+        { store, tree, options: site, certificate },
+      ),
+    );
+  }
+
+  /** Returns the bare record, as DFINITY's canister does (see the digest's streaming notes). */
+  @query([C.StreamingCallbackToken], C.StreamingCallbackHttpResponse)
+  http_request_streaming_callback(token: {
+    key: string;
+    content_encoding: string;
+    index: bigint;
+    sha256: Opt<Uint8Array>;
+  }) {
+    const sha = some(token.sha256);
+    if (sha === undefined) {
+      trap('sha256 required');
+    }
+    const next = streamingCallback({ ...token, sha256: sha }, store);
+    return {
+      body: next.body,
+      token:
+        next.token === undefined
+          ? []
+          : [{ ...next.token, sha256: [next.token.sha256] as Opt<Uint8Array> }],
+    };
+  }
+
+  // ---- permissions -------------------------------------------------------------------------
+
+  @update([IDL.Principal])
+  authorize(principal: Principal): void {
+    require('ManagePermissions');
+    permissions.grant('Commit', principal.toText());
+    savePermissions(permissions.toLists());
+  }
+
+  @update([IDL.Principal])
+  deauthorize(principal: Principal): void {
+    if (principal.toText() !== caller()) {
+      require('ManagePermissions');
+    }
+    permissions.revoke('Commit', principal.toText());
+    savePermissions(permissions.toLists());
+  }
+
+  @update([], IDL.Vec(IDL.Principal))
+  list_authorized(): Principal[] {
+    return permissions.list('Commit').map((text) => Principal.fromText(text));
+  }
+
+  @update([IDL.Record({ to_principal: IDL.Principal, permission: C.Permission })])
+  grant_permission(args: { to_principal: Principal; permission: Record<string, null> }): void {
+    require('ManagePermissions');
+    permissions.grant(permissionOf(args.permission), args.to_principal.toText());
+    savePermissions(permissions.toLists());
+  }
+
+  @update([IDL.Record({ of_principal: IDL.Principal, permission: C.Permission })])
+  revoke_permission(args: { of_principal: Principal; permission: Record<string, null> }): void {
+    const permission = permissionOf(args.permission);
+    const self = args.of_principal.toText() === caller();
+    if (!(self && permissions.has(permission, caller()))) {
+      require('ManagePermissions');
+    }
+    permissions.revoke(permission, args.of_principal.toText());
+    savePermissions(permissions.toLists());
+  }
+
+  @update([IDL.Record({ permission: C.Permission })], IDL.Vec(IDL.Principal))
+  list_permitted(args: { permission: Record<string, null> }): Principal[] {
+    return permissions.list(permissionOf(args.permission)).map((text) => Principal.fromText(text));
+  }
+
+  @update([])
+  take_ownership(): void {
+    if (!isController(msgCaller())) {
+      trap('Caller is not a controller');
+    }
+    permissions.clear();
+    permissions.grant('Commit', caller());
+    savePermissions(permissions.toLists());
+  }
+}

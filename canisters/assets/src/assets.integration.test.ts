@@ -94,20 +94,7 @@ describe('asset canister on the replica', () => {
       throw new Error(`${WASM.pathname} is missing: run \`npm run build:canisters\` first.`);
     }
     net = await startTestNetwork();
-    const management = await net.management(owner);
-    ({ canister_id: canisterId } = await management.provisional_create_canister_with_cycles({
-      amount: [],
-      settings: [],
-      specified_id: [],
-      sender_canister_version: [],
-    }));
-    await management.install_code({
-      mode: { install: null },
-      canister_id: canisterId,
-      wasm_module: new Uint8Array(readFileSync(WASM)),
-      arg: new Uint8Array(IDL.encode([], [])),
-      sender_canister_version: [],
-    });
+    canisterId = await net.deploy(owner, new Uint8Array(readFileSync(WASM)));
     assets = new AssetManager({ canisterId, agent: await net.agent(owner) });
   }, 120_000);
   afterAll(() => net.close());

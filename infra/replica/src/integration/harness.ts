@@ -37,6 +37,8 @@ export interface TestNetwork {
   probe(canisterId: Principal, identity?: Identity): Promise<ActorSubclass<ProbeActor>>;
   /** Creates a canister controlled by `identity` and installs the probe (gzip) into it. */
   deployProbe(identity: Identity, greeting?: string): Promise<Principal>;
+  /** Creates a canister controlled by `identity` and installs `wasm` with `arg` (default: none). */
+  deploy(identity: Identity, wasm: Uint8Array, arg?: Uint8Array): Promise<Principal>;
   /**
    * Serves the replica on a free loopback port, for the tests where a real socket matters
    * (timeouts, connection limits, raw HTTP). Closed with the network.
@@ -130,30 +132,40 @@ export async function startTestNetwork(
   const probe = async (canisterId: Principal, identity?: Identity) =>
     Actor.createActor<ProbeActor>(probeIdlFactory, { agent: await agent(identity), canisterId });
   const served: BoundServer[] = [];
+  const deploy = async (
+    identity: Identity,
+    wasm: Uint8Array,
+    arg: Uint8Array = new Uint8Array(IDL.encode([], [])),
+  ): Promise<Principal> => {
+    const mgmt = await management(identity);
+    const { canister_id } = await mgmt.provisional_create_canister_with_cycles({
+      amount: [],
+      settings: [],
+      specified_id: [],
+      sender_canister_version: [],
+    });
+    await mgmt.install_code({
+      mode: { install: null },
+      canister_id,
+      wasm_module: wasm,
+      arg,
+      sender_canister_version: [],
+    });
+    return canister_id;
+  };
   return {
     replica,
     agent,
     management,
     probe,
     async deployProbe(identity, greeting) {
-      const mgmt = await management(identity);
-      const { canister_id } = await mgmt.provisional_create_canister_with_cycles({
-        amount: [],
-        settings: [],
-        specified_id: [],
-        sender_canister_version: [],
-      });
-      await mgmt.install_code({
-        mode: { install: null },
-        canister_id,
-        wasm_module: testCanisterWasm('probe', 'wasm.gz'),
-        arg: new Uint8Array(
-          IDL.encode([IDL.Opt(IDL.Text)], [greeting === undefined ? [] : [greeting]]),
-        ),
-        sender_canister_version: [],
-      });
-      return canister_id;
+      return deploy(
+        identity,
+        testCanisterWasm('probe', 'wasm.gz'),
+        new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [greeting === undefined ? [] : [greeting]])),
+      );
     },
+    deploy,
     async serve(serveOptions = {}) {
       const bound = await serveHandler(replica.fetch, {
         ...serveOptions,

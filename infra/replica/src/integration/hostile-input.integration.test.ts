@@ -511,8 +511,12 @@ function buildStorm(rng: Rng, targets: StormTargets): FuzzCase[] {
     const source = rng.pick(all);
     const body = source.body.slice();
     const flips = 1 + rng.int(8);
-    for (let i = 0; i < flips; i++) {
-      const bit = rng.int(body.length * 8);
+    // Distinct bits: flipping one bit twice would send the valid original (seed 3118162689).
+    const bits = new Set<number>();
+    while (bits.size < flips) {
+      bits.add(rng.int(body.length * 8));
+    }
+    for (const bit of bits) {
       body[bit >> 3] = (body[bit >> 3] as number) ^ (1 << (bit & 7));
     }
     return {

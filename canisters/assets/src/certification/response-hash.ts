@@ -29,13 +29,31 @@ export function responseHash(
 
 function headersHash(status: number, headers: readonly HeaderField[]): Uint8Array {
   const pairs = headers.map(([name, value]) =>
-    concat([sha256(utf8.encode(name.toLowerCase())), sha256(utf8.encode(value))]),
+    concat([textHash(name.toLowerCase()), textHash(value)]),
   );
-  pairs.push(
-    concat([sha256(utf8.encode(':ic-cert-status')), sha256(encodeLeb128(BigInt(status)))]),
-  );
+  pairs.push(concat([textHash(':ic-cert-status'), sha256(encodeLeb128(BigInt(status)))]));
   pairs.sort(compareBytes);
   return sha256(concat(pairs));
+}
+
+/**
+ * Header names and most values (content types, the expression, cache lifetimes) repeat across
+ * a site's responses, and one SHA-256 costs millions of instructions in a canister: remember
+ * them. Bounded, so a site of unique values cannot grow it without limit.
+ */
+const textHashes = new Map<string, Uint8Array>();
+const TEXT_HASHES_MAX = 20_000;
+
+export function textHash(text: string): Uint8Array {
+  let hash = textHashes.get(text);
+  if (hash === undefined) {
+    if (textHashes.size >= TEXT_HASHES_MAX) {
+      textHashes.clear();
+    }
+    hash = sha256(utf8.encode(text));
+    textHashes.set(text, hash);
+  }
+  return hash;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

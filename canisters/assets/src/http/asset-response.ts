@@ -1,7 +1,7 @@
 import { bytesToHex } from '@citadel/protocol';
 import { sha256 } from '../crypto/sha256.js';
 import { CERTIFICATE_EXPRESSION_HEADER, responseExpression } from '../certification/expression.js';
-import { type HeaderField, responseHash } from '../certification/response-hash.js';
+import { type HeaderField, responseHash, textHash } from '../certification/response-hash.js';
 import type { Asset, AssetEncoding } from '../state/types.js';
 
 /**
@@ -77,7 +77,7 @@ function certified(
     status,
     headers,
     expression,
-    expressionHash: sha256(utf8.encode(expression)),
+    expressionHash: textHash(expression),
     // Only the body's hash is at hand: a large asset is never joined in memory.
     responseHash: responseHash(status, headers, bodySha256, { bodyIsHash: true }),
   };

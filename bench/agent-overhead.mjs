@@ -1,48 +1,15 @@
 // Update and query latency through the unmodified @dfinity/agent over real HTTP, next to the
 // same canister method executed directly on the canister instance (the baseline). The ratio
 // is the cost of the protocol: CBOR, signatures, request ids, certification, HTTP.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor, HttpAgent } from '@dfinity/agent';
+import { HttpAgent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { Principal } from '@dfinity/principal';
 import { startReplica } from '@citadel/replica';
+import { deployProbe } from './deploy-probe.mjs';
 
-const PROBE = new URL('../infra/replica/test-canisters/dist/probe.wasm.gz', import.meta.url);
-
-const management = ({ IDL: I }) => {
-  const settings = I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) }));
-  return I.Service({
-    provisional_create_canister_with_cycles: I.Func(
-      [
-        I.Record({
-          amount: I.Opt(I.Nat),
-          settings,
-          specified_id: I.Opt(I.Principal),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [I.Record({ canister_id: I.Principal })],
-      [],
-    ),
-    install_code: I.Func(
-      [
-        I.Record({
-          mode: I.Variant({ install: I.Null }),
-          canister_id: I.Principal,
-          wasm_module: I.Vec(I.Nat8),
-          arg: I.Vec(I.Nat8),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
-};
 const probeIdl = ({ IDL: I }) =>
   I.Service({ inc: I.Func([], [I.Nat], []), get: I.Func([], [I.Nat], ['query']) });
 
@@ -67,25 +34,7 @@ export async function runAgentOverhead({ iterations }) {
   try {
     const identity = Ed25519KeyIdentity.generate();
     const agent = await HttpAgent.create({ host: running.url, identity, shouldFetchRootKey: true });
-    const mgmt = Actor.createActor(management, {
-      agent,
-      canisterId: Principal.managementCanister(),
-      effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
-    });
-    const { canister_id } = await mgmt.provisional_create_canister_with_cycles({
-      amount: [],
-      settings: [],
-      specified_id: [],
-      sender_canister_version: [],
-    });
-    await mgmt.install_code({
-      mode: { install: null },
-      canister_id,
-      wasm_module: new Uint8Array(readFileSync(PROBE)),
-      arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
-      sender_canister_version: [],
-    });
-    const probe = Actor.createActor(probeIdl, { agent, canisterId: canister_id });
+    const { canisterId: canister_id, actor: probe } = await deployProbe(agent, probeIdl);
     const canister = running.replica.network.canisters.get(canister_id.toUint8Array());
     const env = () => ({
       canisterId: canister.id,

@@ -4,48 +4,16 @@
 // - startup: a data directory with 50 canisters vs one with 1 canister (checkpoint load);
 // - recovery: a restart that replays the rounds logged since the checkpoint (as after kill -9)
 //   vs a restart after a clean stop.
-import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor, HttpAgent } from '@dfinity/agent';
-import { IDL } from '@dfinity/candid';
+import { HttpAgent } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { Principal } from '@dfinity/principal';
 import { createReplica, generateKeyMaterial, startReplica } from '@citadel/replica';
 // Internal adapter: the in-memory baseline must be served over HTTP exactly like the real one.
 import { serveHandler } from '../infra/replica/dist/http/node-server.js';
+import { deployProbe } from './deploy-probe.mjs';
 
-const PROBE = new URL('../infra/replica/test-canisters/dist/probe.wasm.gz', import.meta.url);
-
-const managementIdl = ({ IDL: I }) =>
-  I.Service({
-    provisional_create_canister_with_cycles: I.Func(
-      [
-        I.Record({
-          amount: I.Opt(I.Nat),
-          settings: I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) })),
-          specified_id: I.Opt(I.Principal),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [I.Record({ canister_id: I.Principal })],
-      [],
-    ),
-    install_code: I.Func(
-      [
-        I.Record({
-          mode: I.Variant({ install: I.Null }),
-          canister_id: I.Principal,
-          wasm_module: I.Vec(I.Nat8),
-          arg: I.Vec(I.Nat8),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
 const probeIdl = ({ IDL: I }) =>
   I.Service({
     inc: I.Func([], [I.Nat], []),
@@ -57,29 +25,7 @@ const identity = Ed25519KeyIdentity.generate();
 
 async function client(url) {
   const agent = await HttpAgent.create({ host: url, identity, shouldFetchRootKey: true });
-  const management = Actor.createActor(managementIdl, {
-    agent,
-    canisterId: Principal.managementCanister(),
-    effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
-  });
-  return {
-    async deploy() {
-      const { canister_id } = await management.provisional_create_canister_with_cycles({
-        amount: [],
-        settings: [],
-        specified_id: [],
-        sender_canister_version: [],
-      });
-      await management.install_code({
-        mode: { install: null },
-        canister_id,
-        wasm_module: new Uint8Array(readFileSync(PROBE)),
-        arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
-        sender_canister_version: [],
-      });
-      return Actor.createActor(probeIdl, { agent, canisterId: canister_id });
-    },
-  };
+  return { deploy: async () => (await deployProbe(agent, probeIdl)).actor };
 }
 
 const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];

@@ -3,18 +3,17 @@
 //   compiled as it is (what metering costs per instruction);
 // - an Azle canister looping for ever on a live network with mainnet limits: how long the
 //   40 B-instruction limit takes to reach, sliced over rounds, vs one slice's worth (2 B).
-import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
-import { Actor, HttpAgent } from '@dfinity/agent';
-import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { startReplica } from '@citadel/replica';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDL } from '@dfinity/candid';
+import { performance } from 'node:perf_hooks';
+import { HttpAgent } from '@dfinity/agent';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { startReplica } from '@citadel/replica';
 // Internal: the engine itself, to run one module both instrumented and as it is.
 import { createCanisterInstance, prepareModule } from '../infra/replica/dist/execution/index.js';
+import { deployProbe } from './deploy-probe.mjs';
 
 const require = createRequire(import.meta.url);
 const wabtInit = require('wabt');
@@ -82,35 +81,6 @@ async function loopOverhead(repeats) {
 }
 
 const probeIdl = ({ IDL: I }) => I.Service({ spin: I.Func([], [], []) });
-const managementIdl = ({ IDL: I }) =>
-  I.Service({
-    provisional_create_canister_with_cycles: I.Func(
-      [
-        I.Record({
-          amount: I.Opt(I.Nat),
-          settings: I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) })),
-          specified_id: I.Opt(I.Principal),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [I.Record({ canister_id: I.Principal })],
-      [],
-    ),
-    install_code: I.Func(
-      [
-        I.Record({
-          mode: I.Variant({ install: I.Null }),
-          canister_id: I.Principal,
-          wasm_module: I.Vec(I.Nat8),
-          arg: I.Vec(I.Nat8),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
-
 async function spinToLimit(limits) {
   const dataDir = await mkdtemp(join(tmpdir(), 'citadel-bench-metering-'));
   const running = await startReplica({ dataDir, port: 0, instructionLimits: limits });
@@ -120,27 +90,7 @@ async function spinToLimit(limits) {
       identity: Ed25519KeyIdentity.generate(),
       shouldFetchRootKey: true,
     });
-    const management = Actor.createActor(managementIdl, {
-      agent,
-      canisterId: 'aaaaa-aa',
-      effectiveCanisterId: 'rwlgt-iiaaa-aaaaa-aaaaa-cai',
-    });
-    const { canister_id } = await management.provisional_create_canister_with_cycles({
-      amount: [],
-      settings: [],
-      specified_id: [],
-      sender_canister_version: [],
-    });
-    await management.install_code({
-      mode: { install: null },
-      canister_id,
-      wasm_module: readFileSync(
-        new URL('../infra/replica/test-canisters/dist/probe.wasm.gz', import.meta.url),
-      ),
-      arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
-      sender_canister_version: [],
-    });
-    const probe = Actor.createActor(probeIdl, { agent, canisterId: canister_id });
+    const { actor: probe } = await deployProbe(agent, probeIdl);
     const t = performance.now();
     await probe.spin().catch(() => undefined);
     return performance.now() - t;

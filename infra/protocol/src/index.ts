@@ -29,7 +29,7 @@ export {
 export { DomainSeparator, domainSeparated } from './domain-separator.js';
 export { RequestIdErrorCode, hashOfMap, requestIdOf } from './request-id.js';
 export type { RequestId } from './request-id.js';
-export { bytesEqual, bytesToHex, compareBytes } from './byte-order.js';
+export { bytesEqual, bytesToHex, compareBytes, concatBytes } from './byte-order.js';
 
 export {
   EMPTY_TREE_HASH,

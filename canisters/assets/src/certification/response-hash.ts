@@ -1,4 +1,4 @@
-import { compareBytes, encodeLeb128 } from '@citadel/protocol';
+import { compareBytes, concatBytes, encodeLeb128 } from '@citadel/protocol';
 import { sha256 } from '../crypto/sha256.js';
 
 /**
@@ -24,16 +24,16 @@ export function responseHash(
   options: { readonly bodyIsHash?: boolean } = {},
 ): Uint8Array {
   const bodyHash = options.bodyIsHash === true ? body : sha256(body);
-  return sha256(concat([headersHash(status, headers), bodyHash]));
+  return sha256(concatBytes([headersHash(status, headers), bodyHash]));
 }
 
 function headersHash(status: number, headers: readonly HeaderField[]): Uint8Array {
   const pairs = headers.map(([name, value]) =>
-    concat([textHash(name.toLowerCase()), textHash(value)]),
+    concatBytes([textHash(name.toLowerCase()), textHash(value)]),
   );
-  pairs.push(concat([textHash(':ic-cert-status'), sha256(encodeLeb128(BigInt(status)))]));
+  pairs.push(concatBytes([textHash(':ic-cert-status'), sha256(encodeLeb128(BigInt(status)))]));
   pairs.sort(compareBytes);
-  return sha256(concat(pairs));
+  return sha256(concatBytes(pairs));
 }
 
 /**
@@ -54,14 +54,4 @@ export function textHash(text: string): Uint8Array {
     textHashes.set(text, hash);
   }
   return hash;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

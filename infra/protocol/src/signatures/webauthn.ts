@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
-import { bytesEqual } from '../byte-order.js';
+import { bytesEqual, concatBytes } from '../byte-order.js';
 import { decodeCbor } from '../cbor/decode.js';
 import { isCborMap } from '../cbor/types.js';
 import type { CborValue } from '../cbor/types.js';
@@ -35,7 +35,7 @@ export function verifyWebAuthnSignature(
   if (typeof challenge === 'string') {
     return malformed(challenge);
   }
-  const signedBytes = concat(envelope.authenticatorData, sha256(envelope.clientDataJson));
+  const signedBytes = concatBytes([envelope.authenticatorData, sha256(envelope.clientDataJson)]);
   const signatureValid =
     key.type === 'p256'
       ? checkP256Der(key.publicKey, signedBytes, envelope.signature)
@@ -83,7 +83,7 @@ function readCoseKey(cose: Uint8Array): WebAuthnKey {
     if (x?.length !== 32 || y?.length !== 32) {
       throw keyError(SignatureErrorCode.MALFORMED, 'the P-256 COSE key needs 32-byte x and y');
     }
-    return { type: 'p256', publicKey: concat(Uint8Array.of(0x04), x, y) };
+    return { type: 'p256', publicKey: concatBytes([Uint8Array.of(0x04), x, y]) };
   }
   if (
     kty === CoseKeyType.OKP &&
@@ -220,16 +220,6 @@ function decodeBase64Url(text: string): Uint8Array | null {
 function bytesField(key: CoseKey, label: number): Uint8Array | undefined {
   const value = key.get(label);
   return value instanceof Uint8Array ? value : undefined;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function malformed(reason: string): SignatureCheck {

@@ -1,3 +1,6 @@
+// From the light subpath: canister threads load this module and must not pull in BLS.
+import { concatBytes } from '@citadel/protocol/bytes';
+
 /**
  * A cursor over a Wasm binary with the LEB128 readers the section walker needs
  * (WebAssembly core spec §5.2.2 "Integers"). Every read that would run past the end
@@ -109,20 +112,7 @@ export function encodeName(name: string): Uint8Array {
   return concatBytes([encodeU32(utf8.length), utf8]);
 }
 
-/** Concatenates byte arrays into a fresh one. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) {
-    length += part.length;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 /** Thrown while parsing a binary that is not well-formed; carries the reason only. */
 export class MalformedWasm extends Error {

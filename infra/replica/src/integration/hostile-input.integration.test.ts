@@ -24,7 +24,8 @@ import { startTestNetwork } from './harness.js';
 import type { ProbeActor } from './probe.js';
 import { probeIdlFactory } from './probe.js';
 import type { RawExchange } from './raw-http.js';
-import { HangError, concat, latin1, rawExchange, rawRequest } from './raw-http.js';
+import { HangError, latin1, rawExchange, rawRequest } from './raw-http.js';
+import { concatBytes } from '@citadel/protocol';
 
 // Hostile input never breaks the network: a seeded storm of malformed, truncated, mutated,
 // oversized and misaddressed requests against a replica listening on loopback, then a normal
@@ -162,7 +163,7 @@ describe('a replica under hostile input', () => {
 
   it('refuses a chunked body over the limit while it streams, without waiting for its end', async () => {
     const chunk = new Uint8Array(64 * 1024).fill(0xa5);
-    const framed = concat([latin1(`${chunk.length.toString(16)}\r\n`), chunk, latin1('\r\n')]);
+    const framed = concatBytes([latin1(`${chunk.length.toString(16)}\r\n`), chunk, latin1('\r\n')]);
     // Twice the limit, and never terminated: only a refusal while streaming can answer it.
     const count = Math.ceil((2 * MAX_REQUEST_BODY_BYTES) / chunk.length);
     const { response } = await rawExchange({
@@ -489,7 +490,7 @@ function buildStorm(rng: Rng, targets: StormTargets): FuzzCase[] {
 
   add(500, () => {
     const body = rng.chance(0.3)
-      ? concat([Uint8Array.of(0xd9, 0xd9, 0xf7), rng.bytes(rng.int(2048))])
+      ? concatBytes([Uint8Array.of(0xd9, 0xd9, 0xf7), rng.bytes(rng.int(2048))])
       : rng.bytes(rng.int(2048));
     const path = rng.pick(endpoints);
     return { kind: 'random-bytes', label: `${body.length} bytes to ${path}`, ...post(path, body) };
@@ -586,7 +587,7 @@ function buildStorm(rng: Rng, targets: StormTargets): FuzzCase[] {
               ['connection', 'close'],
             ]),
             ...chunks(body, 65_536).map((part) =>
-              concat([latin1(`${part.length.toString(16)}\r\n`), part, latin1('\r\n')]),
+              concatBytes([latin1(`${part.length.toString(16)}\r\n`), part, latin1('\r\n')]),
             ),
             latin1('0\r\n\r\n'),
           ]
@@ -714,18 +715,18 @@ function wrongTag(rng: Rng, body: Uint8Array): { body: Uint8Array; label: string
   ]);
   const selfDescribed = body[0] === 0xd9 && body[1] === 0xd9 && body[2] === 0xf7;
   if (rng.chance(0.4) && selfDescribed) {
-    return { body: concat([tag, body.subarray(3)]), label: `envelope tag → ${hex(tag)}` };
+    return { body: concatBytes([tag, body.subarray(3)]), label: `envelope tag → ${hex(tag)}` };
   }
   const keys = ['content', 'ingress_expiry', 'sender', 'arg', 'method_name', 'paths', 'nonce'];
   const key = rng.pick(keys);
-  const needle = concat([Uint8Array.of(0x60 + key.length), utf8(key)]);
+  const needle = concatBytes([Uint8Array.of(0x60 + key.length), utf8(key)]);
   const at = indexOf(body, needle);
   if (at < 0) {
-    return { body: concat([tag, body]), label: `outer tag ${hex(tag)}` };
+    return { body: concatBytes([tag, body]), label: `outer tag ${hex(tag)}` };
   }
   const end = at + needle.length;
   return {
-    body: concat([body.subarray(0, end), tag, body.subarray(end)]),
+    body: concatBytes([body.subarray(0, end), tag, body.subarray(end)]),
     label: `${key} tagged ${hex(tag)}`,
   };
 }
@@ -740,7 +741,7 @@ function mismatchSender(rng: Rng, envelope: CborMap): { envelope: CborMap; label
     ['p256', '3059301306072a8648ce3d020106082a8648ce3d030107034200', 65],
     ['secp256k1', '3056301006072a8648ce3d020106052b8104000a034200', 65],
   ] as const);
-  const randomKey = concat([fromHex(derKey[1]), rng.bytes(derKey[2])]);
+  const randomKey = concatBytes([fromHex(derKey[1]), rng.bytes(derKey[2])]);
   const variants: (() => [CborMap, string])[] = [
     () => [{ ...envelope, sender_pubkey: strangerKey }, 'stranger key, owner sender'],
     () => [
@@ -983,7 +984,7 @@ function anonymousRequest(rng: Rng, targets: StormTargets): FuzzCase {
   const arg = (): Uint8Array =>
     rng.pick([
       Uint8Array.of(0x44, 0x49, 0x44, 0x4c, 0, 0),
-      concat([Uint8Array.of(0x44, 0x49, 0x44, 0x4c), rng.bytes(rng.int(64))]),
+      concatBytes([Uint8Array.of(0x44, 0x49, 0x44, 0x4c), rng.bytes(rng.int(64))]),
       rng.bytes(rng.int(256)),
     ]);
   const roll = rng.int(100);

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { concatBytes } from '@citadel/protocol';
 
 /** One HTTP/1.1 response as read off the wire. */
 export interface RawResponse {
@@ -62,14 +63,14 @@ export function rawExchange(params: RawExchangeParams): Promise<RawExchange> {
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(timer);
-      const { response, interim } = parseResponses(concat(received));
+      const { response, interim } = parseResponses(concatBytes(received));
       resolve({ response, interim, elapsedMs: performance.now() - started });
     });
     socket.once('connect', () => {
       const written =
         params.byteIntervalMs === undefined
           ? writeAll(socket, params.chunks)
-          : drip(socket, concat(params.chunks), params.byteIntervalMs);
+          : drip(socket, concatBytes(params.chunks), params.byteIntervalMs);
       void written.then(() => {
         if (params.halfClose && !socket.destroyed) {
           socket.end();
@@ -114,22 +115,12 @@ export function rawRequest(
   const head = [requestLine, ...headers.map(([name, value]) => `${name}: ${value}`), '', ''].join(
     '\r\n',
   );
-  return concat([latin1(head), body]);
+  return concatBytes([latin1(head), body]);
 }
 
 /** A string's code units as bytes (code units above 0xff are truncated, as on the wire). */
 export function latin1(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0) & 0xff);
-}
-
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function parseResponses(bytes: Uint8Array): {
@@ -197,7 +188,7 @@ function dechunk(bytes: Uint8Array): Uint8Array {
     parts.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
     offset = lineEnd + 2 + size + 2;
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { bytesToHex, isCitadelError, principalToText } from '@citadel/protocol';
+import { bytesToHex, concatBytes, isCitadelError, principalToText } from '@citadel/protocol';
 import { prepareModule } from '../execution/index.js';
 import type { ExecutionResult, PreparedModule } from '../execution/index.js';
 import type { SparsePages } from '../persistence/sparse-pages.js';
@@ -256,7 +256,7 @@ export class ManagementCanister implements ManagementHandler {
             )
           );
         });
-        const wasm = concat(parts);
+        const wasm = concatBytes(parts);
         if (bytesToHex(sha256(wasm)) !== bytesToHex(toBytes(a.wasm_module_hash))) {
           fail(
             createReject(
@@ -651,14 +651,4 @@ function toPrincipal(bytes: Uint8Array): Principal {
 
 function toBytes(value: Uint8Array | number[]): Uint8Array {
   return value instanceof Uint8Array ? value : Uint8Array.from(value);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

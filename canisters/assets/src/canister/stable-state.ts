@@ -1,5 +1,6 @@
 import { StableBTreeMap } from 'azle';
 import { bytesToHex } from '@citadel/protocol';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import type { Asset, AssetEncoding, HeaderField } from '../state/types.js';
 import type { PermissionLists } from './permissions.js';
 
@@ -129,12 +130,4 @@ export function loadPermissions(): PermissionLists | undefined {
 function readRecord(key: string): AssetRecord | undefined {
   const text = assets.get(key);
   return text === undefined ? undefined : (JSON.parse(text) as AssetRecord);
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  }
-  return out;
 }

@@ -204,11 +204,11 @@ export function createSystemApi(binding: HostBinding): SystemApiFunctions {
     return state.pendingCall;
   };
 
-  /** Cycles attached with `call_cycles_add*`: deducted now, refunded if the call is dropped. */
   /** What the canister may spend: its balance above the freezing reserve. */
   const liquid = (state: ExecutionState) =>
     state.balance > state.reserve ? state.balance - state.reserve : 0n;
 
+  /** Cycles attached with `call_cycles_add*`: deducted now, refunded if the call is dropped. */
   const addCallCycles = (state: ExecutionState, amount: bigint, name: string) => {
     const call = pendingCall(state, name);
     if (amount > liquid(state)) {

@@ -103,7 +103,6 @@ const MAX_MESSAGES_PER_ROUND = 10_000;
 
 /** A message whose execution is paused at a slice boundary, waiting for the next round. */
 interface PausedMessage {
-  readonly canister: string;
   /** The message's processing, settled when its execution finished and its effects applied. */
   readonly done: Promise<void>;
   /** Lets the execution run its next slice. */
@@ -112,7 +111,6 @@ interface PausedMessage {
 
 /** The message being driven right now, told when its execution pauses. */
 interface Driving {
-  readonly done: Promise<void>;
   paused(resume: () => void, canister: string): void;
 }
 
@@ -253,9 +251,8 @@ export class Scheduler {
   async #drive(done: Promise<void>, start?: () => void): Promise<void> {
     const paused = new Promise<void>((resolve) => {
       this.#driving = {
-        done,
         paused: (resume, canister) => {
-          this.#paused.set(canister, { canister, done, resume });
+          this.#paused.set(canister, { done, resume });
           resolve();
         },
       };

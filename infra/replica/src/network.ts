@@ -2,17 +2,14 @@ import { bytesToHex, principalToText } from '@citadel/protocol';
 import type { CertifiedState, LabelPath } from './certification/certifier.js';
 import { Certifier } from './certification/certifier.js';
 import type { SubnetKeys } from './certification/subnet-keys.js';
+import { type InstructionLimits, MAINNET_INSTRUCTION_LIMITS } from './execution/index.js';
 import { buildStateTree, buildSubnetTree } from './certification/state-tree.js';
 import { ManagementCanister } from './management/management-canister.js';
 import { RandomTape } from './management/random-tape.js';
 import { captureCheckpoint, writeCheckpoint } from './persistence/checkpoint.js';
 import type { LoggedIngress, RoundLog, RoundRecord } from './persistence/round-log.js';
 import type { ExecutionContextFactory } from './scheduler/execution-env.js';
-import {
-  type InstructionLimits,
-  MAINNET_INSTRUCTION_LIMITS,
-  createExecutionEnvFactory,
-} from './scheduler/execution-env.js';
+import { createExecutionEnvFactory } from './scheduler/execution-env.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { CanisterRecord } from './state/canister.js';
 import { CanisterTable } from './state/canister-table.js';
@@ -123,11 +120,12 @@ export class LocalNetwork {
         canister.version += 1n;
       }
     }
+    const instructionLimits = { ...MAINNET_INSTRUCTION_LIMITS, ...options.instructionLimits };
     this.#env = createExecutionEnvFactory({
       rootKeyDer: options.keys.rootKeyDer,
       subnetId: options.keys.subnetId,
       debugPrint: (id, text) => this.#log(`[canister ${id}] ${text}`),
-      instructionLimits: { ...MAINNET_INSTRUCTION_LIMITS, ...options.instructionLimits },
+      instructionLimits,
     });
     this.#management = new ManagementCanister({
       canisters: this.canisters,
@@ -144,7 +142,7 @@ export class LocalNetwork {
       env: this.#env,
       wake: () => this.#requestRound(),
       log: (line) => this.#log(line),
-      sliceInstructions: { ...MAINNET_INSTRUCTION_LIMITS, ...options.instructionLimits }.slice,
+      sliceInstructions: instructionLimits.slice,
     });
     this.#certifier = new Certifier(options.keys.stateSigner);
     this.#subnetTree = buildSubnetTree(options.keys.subnet);

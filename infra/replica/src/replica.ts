@@ -12,7 +12,7 @@ import {
   readRoundLog,
   removeRoundLog,
 } from './persistence/round-log.js';
-import type { InstructionLimits } from './scheduler/execution-env.js';
+import type { InstructionLimits } from './execution/index.js';
 import type { IngressRecord } from './state/ingress-history.js';
 import { loadOrCreateKeys } from './persistence/key-store.js';
 import type { CanisterTable } from './state/canister-table.js';

@@ -1,3 +1,4 @@
+import { MAINNET_INSTRUCTION_LIMITS } from './instruction-limits.js';
 import type { ApiContext } from './system-api-imports.js';
 import type { TrapSignal } from './trap.js';
 import type {
@@ -77,8 +78,6 @@ export interface ExecutionState {
 }
 
 const EMPTY = new Uint8Array(0);
-/** Mainnet's install limit, which covers the `(start)` function. */
-const START_INSTRUCTION_LIMIT = 300_000_000_000n;
 const utf8 = new TextEncoder();
 const DEFAULT_CALL_CONTEXT: CallContextState = {
   caller: EMPTY,
@@ -265,7 +264,7 @@ export function createStartState(
     subnetId: EMPTY,
     globalTimerNs: 0n,
     // `(start)` runs as part of an install, under the install limit.
-    instructionLimit: START_INSTRUCTION_LIMIT,
+    instructionLimit: MAINNET_INSTRUCTION_LIMITS.install,
     ...(debugPrint === undefined ? {} : { debugPrint }),
   };
   return {

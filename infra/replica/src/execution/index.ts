@@ -12,6 +12,8 @@
  */
 export { createCanisterInstance } from './canister-instance.js';
 export { ExecutionErrorCode } from './errors.js';
+export { MAINNET_INSTRUCTION_LIMITS } from './instruction-limits.js';
+export type { InstructionLimits } from './instruction-limits.js';
 export { prepareModule } from './prepare-module.js';
 export { StableMemory } from './stable-memory.js';
 export type { TrapErrorCode } from './trap.js';

@@ -1,9 +1,10 @@
 import { principalToText } from '@citadel/protocol';
-import type {
-  CallbackRef,
-  ExecutionEntry,
-  ExecutionResult,
-  OutgoingCall,
+import {
+  type CallbackRef,
+  type ExecutionEntry,
+  type ExecutionResult,
+  MAINNET_INSTRUCTION_LIMITS,
+  type OutgoingCall,
 } from '../execution/index.js';
 import type { SliceStep } from '../runtime/index.js';
 import type { CanisterRecord, InstalledCode } from '../state/canister.js';
@@ -12,7 +13,7 @@ import type { IngressHistory } from '../state/ingress-history.js';
 import type { Reject } from '../state/reject.js';
 import { RejectCode, createReject, rejects } from '../state/reject.js';
 import { executionCost, ingressInductionCost, outOfCyclesShortfall } from './cycles-fees.js';
-import { type ExecutionContextFactory, MAINNET_INSTRUCTION_LIMITS } from './execution-env.js';
+import type { ExecutionContextFactory } from './execution-env.js';
 
 /** Where the response of a call context goes. */
 type CallOrigin =

@@ -129,6 +129,20 @@ describe('a canister instance on its own thread', () => {
     }
   });
 
+  it('stops cleanly a dormant instance whose thread failed to start', async () => {
+    const prepared = await prepareModule(MODULE);
+    const first = await startInstanceThread(prepared, { canister: 'c9' });
+    const image = await first.image();
+    await first.stop();
+    // A heap that does not fit the module: the thread cannot rebuild the instance.
+    const broken = { ...image, heap: { ...image.heap, sizeBytes: image.heap.sizeBytes + 1 } };
+    const dormant = dormantInstanceThread(prepared, { canister: 'c9', snapshot: broken });
+    await expect(dormant.execute(update('hello'), ENV)).rejects.toMatchObject({
+      code: 'REPLICA_EXEC_INVALID_SNAPSHOT',
+    });
+    await expect(dormant.stop()).resolves.toBeUndefined();
+  });
+
   it('reports an instruction-limit trap like any other outcome', async () => {
     const thread = await startInstanceThread(await prepareModule(MODULE), { canister: 'c3' });
     try {

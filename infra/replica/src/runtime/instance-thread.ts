@@ -168,9 +168,11 @@ class DormantInstance implements InstanceThread {
   }
 
   async stop(): Promise<void> {
-    if (this.waking !== undefined) {
-      await (await this.waking).stop();
-    }
+    // A wake that failed left no thread to stop; its error went to the request that woke it.
+    await this.waking?.then(
+      (thread) => thread.stop(),
+      () => undefined,
+    );
   }
 
   private wake(): Promise<InstanceThread> {

@@ -10,6 +10,7 @@ import type { FixtureEntry } from '../testing/snapshot-fixtures.js';
 import {
   makeReplicaDataDir,
   readTree,
+  writeRunningNetworkFiles,
   writeSnapshotFixture,
 } from '../testing/snapshot-fixtures.js';
 import { DEFAULT_SNAPSHOT_LIMITS } from './snapshot-format.js';
@@ -104,18 +105,7 @@ describe('restoreSnapshot', () => {
   });
 
   it('is refused with CLI_SNAPSHOT_NETWORK_RUNNING while a network runs on the data directory', async () => {
-    const files = dataDirFiles(dataDir);
-    await writeFile(files.lock, JSON.stringify({ pid: 4242, startedAt: 'then' }));
-    await writeFile(
-      files.network,
-      JSON.stringify({
-        url: 'http://127.0.0.1:4943',
-        pid: 4242,
-        port: 4943,
-        rootKey: 'ab',
-        startedAt: 'then',
-      }),
-    );
+    await writeRunningNetworkFiles(dataDir, 4242);
     await writeSnapshotFixture(file, SNAPSHOT_ENTRIES);
     const details = await expectRefused(CliErrorCode.SNAPSHOT_NETWORK_RUNNING, {
       processes: makeFakeProcesses([4242]),

@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliErrorCode } from '../errors.js';
 import { dataDirFiles } from '../network/data-dir.js';
 import { makeFakeClock, makeFakeProcesses, makeTempDir } from '../testing/fakes.js';
-import { REPLICA_FILES, makeReplicaDataDir, readTree } from '../testing/snapshot-fixtures.js';
+import {
+  REPLICA_FILES,
+  makeReplicaDataDir,
+  readTree,
+  writeRunningNetworkFiles,
+} from '../testing/snapshot-fixtures.js';
 import { readSnapshotFile } from './read-snapshot.js';
 import { restoreSnapshot } from './restore-snapshot.js';
 import { saveSnapshot } from './save-snapshot.js';
@@ -96,21 +101,10 @@ describe('saveSnapshot', () => {
   });
 
   it('saves while a network runs and says so', async () => {
-    const files = dataDirFiles(dataDir);
-    await writeFile(files.lock, JSON.stringify({ pid: 4242, startedAt: 'then' }));
-    await writeFile(
-      files.network,
-      JSON.stringify({
-        url: 'http://127.0.0.1:4943',
-        pid: 4242,
-        port: 4943,
-        rootKey: 'ab',
-        startedAt: 'then',
-      }),
-    );
+    await writeRunningNetworkFiles(dataDir, 4242);
     const saved = await saveSnapshot({ dataDir, file, processes: makeFakeProcesses([4242]) });
     expect(saved.live).toBe(true);
-    expect(existsSync(files.lock)).toBe(true);
+    expect(existsSync(dataDirFiles(dataDir).lock)).toBe(true);
   });
 
   it('starts the walk over when a file vanishes before it is read, as when the replica prunes the round log', async () => {

@@ -13,6 +13,7 @@ import {
   encodeSnapshotEnd,
   encodeSnapshotHeader,
 } from '../snapshot/snapshot-format.js';
+import { dataDirFiles } from '../network/data-dir.js';
 
 /** One entry of a hand-made archive. */
 export interface FixtureEntry {
@@ -142,4 +143,20 @@ export async function makeReplicaDataDir(root: string): Promise<void> {
   await writeFile(join(root, 'network.log'), 'log lines\n');
   await writeFile(join(root, 'network.json'), '{}');
   await writeFile(join(root, 'network.lock'), '{}');
+}
+
+/** The files a network running as `pid` keeps in `dataDir` (its lock and network.json). */
+export async function writeRunningNetworkFiles(dataDir: string, pid: number): Promise<void> {
+  const files = dataDirFiles(dataDir);
+  await writeFile(files.lock, JSON.stringify({ pid, startedAt: 'then' }));
+  await writeFile(
+    files.network,
+    JSON.stringify({
+      url: 'http://127.0.0.1:4943',
+      pid,
+      port: 4943,
+      rootKey: 'ab',
+      startedAt: 'then',
+    }),
+  );
 }

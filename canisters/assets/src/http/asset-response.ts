@@ -57,11 +57,39 @@ export function assetResponse(
 /** The plain `404 not found` served when a site has no 404 page and no fallback. */
 export const NOT_FOUND_BODY = utf8.encode('not found');
 
+const NOT_FOUND_SHA256 = sha256(NOT_FOUND_BODY);
+
 export function plainNotFound(): AssetResponse {
-  return certified(404, 'text/plain', [], sha256(NOT_FOUND_BODY));
+  return certified(404, 'text/plain', [], NOT_FOUND_SHA256);
 }
 
+/**
+ * Responses already hashed, by everything that determines them. Certifying a site computes
+ * each response once; `http_request` then finds the same response instead of hashing it again
+ * for every page load (a SHA-256 costs millions of instructions in the canister). Bounded.
+ */
+const responses = new Map<string, AssetResponse>();
+const RESPONSES_MAX = 20_000;
+
 function certified(
+  status: number,
+  contentType: string,
+  extra: readonly HeaderField[],
+  bodySha256: Uint8Array,
+): AssetResponse {
+  const key = JSON.stringify([status, contentType, extra, bytesToHex(bodySha256)]);
+  let response = responses.get(key);
+  if (response === undefined) {
+    if (responses.size >= RESPONSES_MAX) {
+      responses.clear();
+    }
+    response = hashResponse(status, contentType, extra, bodySha256);
+    responses.set(key, response);
+  }
+  return response;
+}
+
+function hashResponse(
   status: number,
   contentType: string,
   extra: readonly HeaderField[],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Actor, HttpAgent } from '@dfinity/agent';
@@ -32,6 +32,36 @@ async function connect(url: string) {
   const probe = (id: Principal) =>
     Actor.createActor<ProbeActor>(probeIdlFactory, { agent, canisterId: id });
   return { agent, management, probe };
+}
+
+/**
+ * Copies the data directory of a running network as one moment's state. A checkpoint may be
+ * written meanwhile (its `.tmp` directory is renamed under `cp`'s feet), so checkpoints are
+ * copied before the round log, and the copy is redone whenever `CURRENT` moved during it.
+ */
+async function copyLiveDataDir(from: string, to: string): Promise<void> {
+  const current = () => readFile(join(from, 'checkpoints', 'CURRENT'), 'utf8').catch(() => '');
+  for (let attempt = 1; ; attempt++) {
+    const before = await current();
+    await rm(to, { recursive: true, force: true });
+    try {
+      await cp(join(from, 'checkpoints'), join(to, 'checkpoints'), {
+        recursive: true,
+        filter: (path) => !path.endsWith('.tmp'),
+      });
+      await cp(from, to, {
+        recursive: true,
+        filter: (path) => !path.startsWith(join(from, 'checkpoints')),
+      });
+      if ((await current()) === before) {
+        return;
+      }
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ENOENT' || attempt >= 20) {
+        throw error;
+      }
+    }
+  }
 }
 
 describe('a network restarted on its data directory', () => {
@@ -159,7 +189,7 @@ describe('a network restarted on its data directory', () => {
       await live.replica.network.settle();
 
       // What a kill -9 would leave on disk right now (the live network is never closed).
-      await cp(dataDir, copyDir, { recursive: true });
+      await copyLiveDataDir(dataDir, copyDir);
       const lines: string[] = [];
       replayed = await startReplica({
         dataDir: copyDir,

@@ -9,6 +9,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from '../../../infra/replica/src/integration/harness.js';
 import { startTestNetwork } from '../../../infra/replica/src/integration/harness.js';
+import { type HttpActor, httpIdl } from './testing/http-actor.js';
 
 /**
  * The asset canister built from source (`canisters/assets/dist/assets.wasm.gz`) on the real
@@ -20,69 +21,6 @@ const WASM = new URL('../dist/assets.wasm.gz', import.meta.url);
 const owner = Ed25519KeyIdentity.generate();
 const stranger = Ed25519KeyIdentity.generate();
 const utf8 = new TextEncoder();
-
-const httpIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
-  const Header = I.Tuple(I.Text, I.Text);
-  const Token = I.Record({
-    key: I.Text,
-    content_encoding: I.Text,
-    index: I.Nat,
-    sha256: I.Opt(I.Vec(I.Nat8)),
-  });
-  return I.Service({
-    http_request: I.Func(
-      [
-        I.Record({
-          method: I.Text,
-          url: I.Text,
-          headers: I.Vec(Header),
-          body: I.Vec(I.Nat8),
-          certificate_version: I.Opt(I.Nat16),
-        }),
-      ],
-      [
-        I.Record({
-          status_code: I.Nat16,
-          headers: I.Vec(Header),
-          body: I.Vec(I.Nat8),
-          streaming_strategy: I.Opt(
-            I.Variant({
-              Callback: I.Record({ callback: I.Func([Token], [], ['query']), token: Token }),
-            }),
-          ),
-        }),
-      ],
-      ['query'],
-    ),
-    http_request_streaming_callback: I.Func(
-      [Token],
-      [I.Record({ body: I.Vec(I.Nat8), token: I.Opt(Token) })],
-      ['query'],
-    ),
-  });
-};
-
-interface Token {
-  key: string;
-  content_encoding: string;
-  index: bigint;
-  sha256: [] | [Uint8Array];
-}
-interface HttpActor {
-  http_request(request: {
-    method: string;
-    url: string;
-    headers: [string, string][];
-    body: Uint8Array;
-    certificate_version: [] | [number];
-  }): Promise<{
-    status_code: number;
-    headers: [string, string][];
-    body: Uint8Array;
-    streaming_strategy: [] | [{ Callback: { token: Token } }];
-  }>;
-  http_request_streaming_callback(token: Token): Promise<{ body: Uint8Array; token: [] | [Token] }>;
-}
 
 describe('asset canister on the replica', () => {
   let net: TestNetwork;

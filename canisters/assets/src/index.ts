@@ -1,13 +1,13 @@
 /**
  * Citadel's certified asset canister (Azle 0.33, stable mode): DFINITY's asset canister
  * interface over the pure modules in `state/`, `certification/` and `http/`. Every change is
- * written through to stable memory and re-certified before the call returns.
+ * written through to stable memory, and the call returns once the change is certified and
+ * served (see `canister/publication.ts`).
  */
 import {
   IDL,
   Principal,
   canisterSelf,
-  certifiedDataSet,
   dataCertificate,
   init,
   isController,
@@ -26,9 +26,9 @@ import {
   saveAsset,
   savePermissions,
 } from './canister/stable-state.js';
-import type { CertificationTree } from './certification/certification-tree.js';
+import { Publication } from './canister/publication.js';
 import { type HttpResponse, httpRequest, streamingCallback } from './http/http-request.js';
-import { type SiteOptions, certifySite } from './http/site-certification.js';
+import type { SiteOptions } from './http/site-certification.js';
 import { AssetStore, type BatchOperation } from './state/asset-store.js';
 import type { Asset, HeaderField } from './state/types.js';
 
@@ -41,16 +41,26 @@ const some = <T>(value: Opt<T>): T | undefined => value[0];
 const store = new AssetStore({ trustClientHashes: true });
 let permissions = new Permissions();
 const site: SiteOptions = { spaFallback: false };
-let tree: CertificationTree = certifySite(store, site);
+const publication = new Publication(store, site);
 
-/** Persists what changed and re-certifies the site. */
-function changed(): void {
-  for (const key of store.takeChangedKeys()) {
+/** Persists what changed; resolves once the change is certified and served. */
+async function changed(): Promise<void> {
+  const keys = store.takeChangedKeys();
+  for (const key of keys) {
     saveAsset(key, store.exact(key));
   }
-  tree = certifySite(store, site);
-  certifiedDataSet(tree.rootHash());
+  await publication.publish(keys);
 }
+
+/** Answered, uncertified, while the site is being certified after an upgrade. */
+const CERTIFYING: HttpResponse = {
+  status: 503,
+  headers: [
+    ['content-type', 'text/plain'],
+    ['retry-after', '1'],
+  ],
+  body: new TextEncoder().encode('the site is being certified after an upgrade; retry shortly'),
+};
 
 function caller(): string {
   return msgCaller().toText();
@@ -171,7 +181,7 @@ export default class {
   init(): void {
     permissions.grant('Commit', caller());
     savePermissions(permissions.toLists());
-    changed();
+    publication.republishAll();
   }
 
   @postUpgrade([])
@@ -182,8 +192,7 @@ export default class {
     permissions = Permissions.from(
       loadPermissions() ?? { Commit: [], Prepare: [], ManagePermissions: [] },
     );
-    tree = certifySite(store, site);
-    certifiedDataSet(tree.rootHash());
+    publication.republishAll();
   }
 
   @query([], IDL.Nat16)
@@ -218,10 +227,13 @@ export default class {
   }
 
   @update([C.CommitBatchArguments])
-  commit_batch(args: { batch_id: bigint; operations: Record<string, unknown>[] }): void {
+  async commit_batch(args: {
+    batch_id: bigint;
+    operations: Record<string, unknown>[];
+  }): Promise<void> {
     require('Commit');
     store.commitBatch(args.batch_id, args.operations.map(toOperation), time());
-    changed();
+    await changed();
   }
 
   @update([IDL.Record({ batch_id: IDL.Nat })])
@@ -231,58 +243,58 @@ export default class {
   }
 
   @update([C.StoreArguments])
-  store(args: {
+  async store(args: {
     key: string;
     content_type: string;
     content_encoding: string;
     content: Uint8Array;
     sha256: Opt<Uint8Array>;
-  }): void {
+  }): Promise<void> {
     require('Commit');
     store.store({ ...args, sha256: some(args.sha256) }, time());
-    changed();
+    await changed();
   }
 
   @update([C.CreateAssetArguments])
-  create_asset(args: Record<string, unknown>): void {
+  async create_asset(args: Record<string, unknown>): Promise<void> {
     require('Commit');
     store.commitBatch(0n, [toOperation({ CreateAsset: args })], time());
-    changed();
+    await changed();
   }
 
   @update([C.SetAssetContentArguments])
-  set_asset_content(args: Record<string, unknown>): void {
+  async set_asset_content(args: Record<string, unknown>): Promise<void> {
     require('Commit');
     store.commitBatch(0n, [toOperation({ SetAssetContent: args })], time());
-    changed();
+    await changed();
   }
 
   @update([C.UnsetAssetContentArguments])
-  unset_asset_content(args: Record<string, unknown>): void {
+  async unset_asset_content(args: Record<string, unknown>): Promise<void> {
     require('Commit');
     store.commitBatch(0n, [toOperation({ UnsetAssetContent: args })], time());
-    changed();
+    await changed();
   }
 
   @update([C.DeleteAssetArguments])
-  delete_asset(args: { key: string }): void {
+  async delete_asset(args: { key: string }): Promise<void> {
     require('Commit');
     store.commitBatch(0n, [{ DeleteAsset: { key: args.key } }], time());
-    changed();
+    await changed();
   }
 
   @update([C.ClearArguments])
-  clear(): void {
+  async clear(): Promise<void> {
     require('Commit');
     store.clear();
-    changed();
+    await changed();
   }
 
   @update([C.SetAssetPropertiesArguments])
-  set_asset_properties(args: Record<string, unknown>): void {
+  async set_asset_properties(args: Record<string, unknown>): Promise<void> {
     require('Commit');
     store.setAssetProperties(toProperties(args));
-    changed();
+    await changed();
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -358,10 +370,14 @@ export default class {
     if (certificate === undefined) {
       trap('no data certificate available: call http_request as a query');
     }
+    const served = publication.served;
+    if (served === undefined) {
+      return toCandidResponse(CERTIFYING);
+    }
     return toCandidResponse(
       httpRequest(
         { ...request, certificateVersion: some(request.certificate_version) },
-        { store, tree, options: site, certificate },
+        { store: served.site, tree: served.tree, options: site, certificate },
       ),
     );
   }
@@ -378,7 +394,7 @@ export default class {
     if (sha === undefined) {
       trap('sha256 required');
     }
-    const next = streamingCallback({ ...token, sha256: sha }, store);
+    const next = streamingCallback({ ...token, sha256: sha }, publication.served?.site ?? store);
     return {
       body: next.body,
       token:

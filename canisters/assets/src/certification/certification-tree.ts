@@ -1,12 +1,14 @@
+import { type HashTree, type PathLabel, bytesToHex } from '@citadel/protocol';
 import {
-  type HashTree,
-  type PathLabel,
-  type StateTree,
-  bytesToHex,
-  hashStateTree,
-  stateNode,
-  witness,
-} from '@citadel/protocol';
+  EMPTY_NODE,
+  type OverBudget,
+  type TrieNode,
+  hashTrie,
+  hashWithin,
+  trieNode,
+  withPath,
+  witnessOf,
+} from './hash-trie.js';
 import { pathSegments } from './request-path.js';
 
 /**
@@ -18,8 +20,8 @@ import { pathSegments } from './request-path.js';
  * - v2: `http_expr/<segments…>/<$ or *>/<expression hash>/""/<response hash>` → empty leaf,
  *   one entry per certified response (status, certified headers and body).
  *
- * The tree is rebuilt lazily after changes; witnesses are pruned copies revealing exactly
- * what the verifier looks up, including the absence proofs a wildcard response needs.
+ * Changes cost O(log n) rehashing (see `hash-trie.ts`); witnesses are pruned copies revealing
+ * exactly what the verifier looks up, including the absence proofs a wildcard response needs.
  */
 
 /** Terminal label of an exact path, and of a wildcard (fallback) path. */
@@ -32,69 +34,99 @@ export interface ExpressionPath {
   readonly wildcard: boolean;
 }
 
-interface ExpressionEntry {
+/** One certified v2 response: the hash of its expression and of the response itself. */
+export interface CertifiedResponse {
   readonly expressionHash: Uint8Array;
-  readonly responses: Map<string, Uint8Array>;
+  readonly responseHash: Uint8Array;
 }
 
+const EMPTY_LEAF = new Uint8Array(0);
+
+/**
+ * The tree, as an immutable {@link Trie} behind a small mutable handle: changes replace the
+ * root, so {@link CertificationTree.clone} is free and a clone keeps answering for the version
+ * it was taken from while the original moves on.
+ */
 export class CertificationTree {
-  readonly #v1 = new Map<string, Uint8Array>();
-  readonly #v2 = new Map<
-    string,
-    { path: ExpressionPath; expressions: Map<string, ExpressionEntry> }
-  >();
-  #tree: StateTree | undefined;
+  #root: TrieNode;
+
+  constructor(root: TrieNode = EMPTY_NODE) {
+    this.#root = root;
+  }
+
+  /** Whether nothing is certified. */
+  get isEmpty(): boolean {
+    return this.#root.isEmpty;
+  }
+
+  /** A handle on the tree as it is now; later changes to either do not affect the other. */
+  clone(): CertificationTree {
+    return new CertificationTree(this.#root);
+  }
 
   /** Certifies `bodyHash` for `path` under v1, or removes the path when undefined. */
   setV1(path: string, bodyHash: Uint8Array | undefined): void {
-    if (bodyHash === undefined) {
-      this.#v1.delete(path);
-    } else {
-      this.#v1.set(path, bodyHash);
-    }
-    this.#tree = undefined;
+    this.#root = withPath(this.#root, ['http_assets', path], bodyHash);
   }
 
   /** Adds one certified response at `path` under v2. */
   addV2(path: ExpressionPath, expressionHash: Uint8Array, responseHash: Uint8Array): void {
-    const key = pathKey(path);
-    let entry = this.#v2.get(key);
-    if (entry === undefined) {
-      entry = { path, expressions: new Map() };
-      this.#v2.set(key, entry);
+    this.#root = withPath(
+      this.#root,
+      [...expressionLabels(path), expressionHash, '', responseHash],
+      EMPTY_LEAF,
+    );
+  }
+
+  /** Replaces every v2 response certified at `path` with `responses` (none removes the path). */
+  setV2(path: ExpressionPath, responses: readonly CertifiedResponse[]): void {
+    const byExpression = new Map<string, { hash: Uint8Array; responses: Uint8Array[] }>();
+    for (const { expressionHash, responseHash } of responses) {
+      const key = bytesToHex(expressionHash);
+      const entry = byExpression.get(key) ?? { hash: expressionHash, responses: [] };
+      entry.responses.push(responseHash);
+      byExpression.set(key, entry);
     }
-    const exprKey = bytesToHex(expressionHash);
-    let expression = entry.expressions.get(exprKey);
-    if (expression === undefined) {
-      expression = { expressionHash, responses: new Map() };
-      entry.expressions.set(exprKey, expression);
-    }
-    expression.responses.set(bytesToHex(responseHash), responseHash);
-    this.#tree = undefined;
+    const expressions = trieNode(
+      [...byExpression.values()].map(
+        ({ hash, responses: hashes }) =>
+          [hash, trieNode([['', trieNode(hashes.map((h) => [h, EMPTY_LEAF] as const))]])] as const,
+      ),
+    );
+    this.#root = withPath(
+      this.#root,
+      expressionLabels(path),
+      expressions.isEmpty ? undefined : expressions,
+    );
   }
 
   /** Removes every v2 response certified at `path`. */
   removeV2(path: ExpressionPath): void {
-    this.#v2.delete(pathKey(path));
-    this.#tree = undefined;
+    this.#root = withPath(this.#root, expressionLabels(path), undefined);
   }
 
   /** Removes everything. */
   clear(): void {
-    this.#v1.clear();
-    this.#v2.clear();
-    this.#tree = undefined;
+    this.#root = EMPTY_NODE;
   }
 
   /** The root hash: what the canister passes to `certified_data_set`. */
   rootHash(): Uint8Array {
-    return hashStateTree(this.#stateTree());
+    return hashTrie(this.#root);
+  }
+
+  /**
+   * The root hash, or undefined if `overBudget` said stop first; what was hashed is kept, so a
+   * later call (in a later message) goes on from there.
+   */
+  rootHashWithin(overBudget: OverBudget): Uint8Array | undefined {
+    return hashWithin(this.#root, overBudget);
   }
 
   /** The witness for a v1 response to `path` (and `/index.html`, the v1 fallback, if given). */
   v1Witness(paths: readonly string[]): HashTree {
-    return witness(
-      this.#stateTree(),
+    return witnessOf(
+      this.#root,
       paths.map((path) => ['http_assets', path]),
     );
   }
@@ -124,64 +156,11 @@ export class CertificationTree {
         paths.push(['http_expr', ...prefix, '', WILDCARD]);
       }
     }
-    return witness(this.#stateTree(), paths);
-  }
-
-  #stateTree(): StateTree {
-    if (this.#tree !== undefined) {
-      return this.#tree;
-    }
-    const v1 = stateNode([...this.#v1].map(([path, hash]) => [path, hash] as const));
-    const trie: Trie = new Map();
-    for (const { path, expressions } of this.#v2.values()) {
-      let node = trie;
-      for (const label of [...path.segments, path.wildcard ? WILDCARD : EXACT]) {
-        node = child(node, label);
-      }
-      for (const { expressionHash, responses } of expressions.values()) {
-        const requests = child(node, expressionHash);
-        const leaves = child(requests, '');
-        for (const hash of responses.values()) {
-          child(leaves, hash);
-        }
-      }
-    }
-    this.#tree = stateNode([
-      ['http_assets', v1],
-      ['http_expr', toStateTree(trie)],
-    ]);
-    return this.#tree;
+    return witnessOf(this.#root, paths);
   }
 }
 
 /** The labels of `path` under `http_expr`, up to and including `<$>` or `<*>`. */
 export function expressionLabels(path: ExpressionPath): string[] {
   return ['http_expr', ...path.segments, path.wildcard ? WILDCARD : EXACT];
-}
-
-/** A label trie; a node without children becomes an empty leaf. */
-type Trie = Map<string, { readonly label: PathLabel; readonly children: Trie }>;
-
-function child(node: Trie, label: PathLabel): Trie {
-  const key = typeof label === 'string' ? `s${label}` : `b${bytesToHex(label)}`;
-  let entry = node.get(key);
-  if (entry === undefined) {
-    entry = { label, children: new Map() };
-    node.set(key, entry);
-  }
-  return entry.children;
-}
-
-function toStateTree(trie: Trie): StateTree {
-  return stateNode(
-    [...trie.values()].map(({ label, children }) =>
-      children.size === 0
-        ? ([label, new Uint8Array(0)] as const)
-        : ([label, toStateTree(children)] as const),
-    ),
-  );
-}
-
-function pathKey(path: ExpressionPath): string {
-  return JSON.stringify([path.wildcard, path.segments]);
 }

@@ -31,9 +31,21 @@ function headersHash(status: number, headers: readonly HeaderField[]): Uint8Arra
   const pairs = headers.map(([name, value]) =>
     concatBytes([textHash(name.toLowerCase()), textHash(value)]),
   );
-  pairs.push(concatBytes([textHash(':ic-cert-status'), sha256(encodeLeb128(BigInt(status)))]));
+  pairs.push(concatBytes([textHash(':ic-cert-status'), statusHash(status)]));
   pairs.sort(compareBytes);
   return sha256(concatBytes(pairs));
+}
+
+/** A site answers with a handful of statuses: hash each once. */
+const statusHashes = new Map<number, Uint8Array>();
+
+function statusHash(status: number): Uint8Array {
+  let hash = statusHashes.get(status);
+  if (hash === undefined) {
+    hash = sha256(encodeLeb128(BigInt(status)));
+    statusHashes.set(status, hash);
+  }
+  return hash;
 }
 
 /**

@@ -17,7 +17,6 @@ export interface AssetResponse {
   readonly responseHash: Uint8Array;
 }
 
-const EMPTY_BODY_SHA256 = sha256(new Uint8Array(0));
 const utf8 = new TextEncoder();
 
 /** The strong ETag of an encoding: its SHA-256 in hex, quoted. */
@@ -26,7 +25,7 @@ export function etagOf(encoding: AssetEncoding): string {
 }
 
 /**
- * `status` 200 (or 404 for a not-found page) with the encoding's body, or 304 with none.
+ * `status` 200 (or 404 for a not-found page) with the encoding's body.
  * Headers, in order: content-type, content-encoding (unless identity), cache-control (when
  * the asset has a max age), etag, the asset's own headers (names lowercased).
  */
@@ -46,12 +45,7 @@ export function assetResponse(
   for (const [name, value] of asset.headers ?? []) {
     extra.push([name.toLowerCase(), value]);
   }
-  return certified(
-    status,
-    asset.contentType,
-    extra,
-    status === 304 ? EMPTY_BODY_SHA256 : encoding.sha256,
-  );
+  return certified(status, asset.contentType, extra, encoding.sha256);
 }
 
 /** The plain `404 not found` served when a site has no 404 page and no fallback. */

@@ -3,22 +3,20 @@ import { expressionLabels } from '../certification/certification-tree.js';
 import { certificateHeader } from '../certification/certificate-header.js';
 import { decodedPath, pathSegments } from '../certification/request-path.js';
 import type { HeaderField } from '../certification/response-hash.js';
-import type { AssetStore } from '../state/asset-store.js';
+import type { AssetReader } from '../state/asset-view.js';
 import type { Asset, AssetEncoding } from '../state/types.js';
 import {
   type AssetResponse,
   NOT_FOUND_BODY,
   assetResponse,
-  etagOf,
   plainNotFound,
 } from './asset-response.js';
 import { ROOT_WILDCARD, type SiteOptions, fallbackOf } from './site-certification.js';
 
 /**
  * `http_request` of the asset canister (HTTP gateway protocol): finds the asset for the
- * request path (aliases included), picks an encoding the client accepts, answers 304 to a
- * matching `If-None-Match`, and attaches the certificate for exactly the response sent — v2
- * when the gateway asks for it, v1 otherwise. Paths that match nothing get the site's
+ * request path (aliases included), picks an encoding the client accepts, and attaches the
+ * certificate for exactly the response sent — v2 when the gateway asks for it, v1 otherwise. Paths that match nothing get the site's
  * fallback, certified at the root wildcard. Bodies larger than one chunk continue through
  * `http_request_streaming_callback`.
  */
@@ -49,7 +47,7 @@ export interface HttpResponse {
 
 /** What `http_request` reads: the site, its certification, and the data certificate. */
 export interface HttpContext {
-  readonly store: AssetStore;
+  readonly store: AssetReader;
   readonly tree: CertificationTree;
   readonly options: SiteOptions;
   /** `ic0.data_certificate` of this query. */
@@ -74,10 +72,8 @@ export function httpRequest(request: HttpRequest, context: HttpContext): HttpRes
       return rawRedirect(host, request.url);
     }
     const encoding = chooseEncoding(asset, header(request, 'accept-encoding'));
-    const notModified = header(request, 'if-none-match') === etagOf(encoding);
-    const status = notModified ? 304 : 200;
     const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
-    return respond(context, path, at, asset, encoding, assetResponse(asset, encoding, status), v2, [
+    return respond(context, path, at, asset, encoding, assetResponse(asset, encoding, 200), v2, [
       path,
     ]);
   }
@@ -101,7 +97,7 @@ export function httpRequest(request: HttpRequest, context: HttpContext): HttpRes
 /** `http_request_streaming_callback`: chunk `index` and the token of the next one, if any. */
 export function streamingCallback(
   token: StreamingToken,
-  store: AssetStore,
+  store: AssetReader,
 ): { readonly body: Uint8Array; readonly token: StreamingToken | undefined } {
   const index = Number(token.index);
   const body = store.getChunk(token.key, token.content_encoding, index, token.sha256);
@@ -133,9 +129,6 @@ function respond(
         tree: context.tree.v1Witness(v1Paths),
       }),
     ]);
-  }
-  if (response.status === 304) {
-    return { status: 304, headers, body: EMPTY };
   }
   const first = encoding.chunks[0] ?? EMPTY;
   return {

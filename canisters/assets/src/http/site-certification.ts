@@ -1,14 +1,27 @@
-import { CertificationTree, type ExpressionPath } from '../certification/certification-tree.js';
+import {
+  CertificationTree,
+  type CertifiedResponse,
+  type ExpressionPath,
+} from '../certification/certification-tree.js';
+import type { OverBudget } from '../certification/hash-trie.js';
 import { pathSegments } from '../certification/request-path.js';
-import { aliasesOf, type AssetStore } from '../state/asset-store.js';
+import { aliasesOf } from '../state/aliases.js';
+import type { AssetReader } from '../state/asset-view.js';
 import type { Asset, AssetEncoding } from '../state/types.js';
 import { type AssetResponse, assetResponse, plainNotFound } from './asset-response.js';
 
 /**
  * Which responses of a site are certified, and where (official asset canister rules, plus a
- * 404 page): every encoding of every asset under its key and each alias path that is not an
- * asset itself, as 200 and as 304 (for `If-None-Match`); for v1, one body hash per path.
- * Paths that match nothing get the fallback, certified once at the root wildcard.
+ * 404 page): at every path an asset is served at — its key, and each alias path that does not
+ * resolve to another asset first — every encoding of that asset with status 200; for v1, one
+ * body hash per path. Conditional requests are the gateway's to answer: it has the certified
+ * ETag, while a 304 from the canister would need a second certified response per encoding
+ * (a third more hashing for every upload) only to save a body the gateway fetches anyway. Paths that match nothing get the fallback,
+ * certified once at the root wildcard.
+ *
+ * Certification is per path, so a change re-certifies only the paths of the keys it touched;
+ * {@link CertificationJob} does that work in budgeted steps, because hashing in a canister
+ * costs millions of instructions per response and a site may have thousands of them.
  */
 
 /** How the site answers paths that match no asset. */
@@ -25,23 +38,20 @@ export type Fallback =
 /** v1 certifies one encoding per path, in this order of preference (verifiers decode these). */
 const V1_ENCODINGS = ['identity', 'gzip', 'compress', 'deflate', 'br'];
 
+/** Keys whose change can change the fallback. */
+const FALLBACK_KEYS = new Set(['/index.html', '/404.html']);
+
 export const ROOT_WILDCARD: ExpressionPath = { segments: [], wildcard: true };
 
 /** The fallback of a site in its current state. */
-export function fallbackOf(store: AssetStore, options: SiteOptions): Fallback {
-  if (options.spaFallback && store.exact('/index.html') !== undefined) {
+export function fallbackOf(site: AssetReader, options: SiteOptions): Fallback {
+  if (options.spaFallback && site.exact('/index.html') !== undefined) {
     return { kind: 'asset', key: '/index.html', status: 200 };
   }
-  if (store.exact('/404.html') !== undefined) {
+  if (site.exact('/404.html') !== undefined) {
     return { kind: 'asset', key: '/404.html', status: 404 };
   }
   return { kind: 'plain' };
-}
-
-/** The paths that serve `asset`: its key, and its aliases that are not assets themselves. */
-export function servedPaths(store: AssetStore, asset: Asset): string[] {
-  const aliases = asset.isAliased === false ? [] : aliasesOf(asset.key);
-  return [asset.key, ...aliases.filter((path) => store.exact(path) === undefined)];
 }
 
 /** The encoding v1 certifies for an asset. */
@@ -55,32 +65,112 @@ export function v1Encoding(asset: Asset): AssetEncoding | undefined {
   return asset.encodings.values().next().value;
 }
 
-/** Builds the certification tree of the whole site; its root hash is the certified data. */
-export function certifySite(store: AssetStore, options: SiteOptions): CertificationTree {
-  const tree = new CertificationTree();
-  for (const asset of store.list()) {
-    const v1 = v1Encoding(asset);
-    for (const path of servedPaths(store, asset)) {
-      const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
-      for (const encoding of asset.encodings.values()) {
-        add(tree, at, assetResponse(asset, encoding, 200));
-        add(tree, at, assetResponse(asset, encoding, 304));
-      }
-      tree.setV1(path, v1?.sha256);
-    }
-  }
-  const fallback = fallbackOf(store, options);
-  if (fallback.kind === 'plain') {
-    add(tree, ROOT_WILDCARD, plainNotFound());
-  } else {
-    const asset = store.exact(fallback.key);
-    for (const encoding of asset?.encodings.values() ?? []) {
-      add(tree, ROOT_WILDCARD, assetResponse(asset as Asset, encoding, fallback.status));
-    }
-  }
-  return tree;
+/** The paths whose responses depend on the asset under `key`: the key and its aliases. */
+export function pathsOf(key: string): string[] {
+  return [key, ...aliasesOf(key)];
 }
 
-function add(tree: CertificationTree, at: ExpressionPath, response: AssetResponse): void {
-  tree.addV2(at, response.expressionHash, response.responseHash);
+/** Certifies in `tree` what `site` serves at `path` now (nothing, if no asset is served there). */
+export function certifyPath(tree: CertificationTree, site: AssetReader, path: string): void {
+  const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
+  const asset = site.resolve(path);
+  const responses: CertifiedResponse[] = [];
+  for (const encoding of asset?.encodings.values() ?? []) {
+    responses.push(assetResponse(asset as Asset, encoding, 200));
+  }
+  tree.setV2(at, responses);
+  tree.setV1(path, asset === undefined ? undefined : v1Encoding(asset)?.sha256);
+}
+
+/** Certifies the site's fallback at the root wildcard. */
+export function certifyFallback(
+  tree: CertificationTree,
+  site: AssetReader,
+  options: SiteOptions,
+): void {
+  const fallback = fallbackOf(site, options);
+  const responses: AssetResponse[] = [];
+  if (fallback.kind === 'plain') {
+    responses.push(plainNotFound());
+  } else {
+    const asset = site.exact(fallback.key) as Asset;
+    for (const encoding of asset.encodings.values()) {
+      responses.push(assetResponse(asset, encoding, fallback.status));
+    }
+    if (responses.length === 0) {
+      responses.push(plainNotFound());
+    }
+  }
+  tree.setV2(ROOT_WILDCARD, responses);
+}
+
+/**
+ * Re-certifies a site after a change, resumable across messages: `run` does as much as the
+ * budget allows and returns the finished tree and root hash, or undefined to be called again.
+ * It works on a snapshot of the site and a copy of the tree, so what is being served stays
+ * consistent with the certified data until the new version is complete.
+ */
+export class CertificationJob {
+  readonly #tree: CertificationTree;
+  readonly #site: AssetReader;
+  readonly #options: SiteOptions;
+  readonly #paths: string[];
+  #fallbackPending: boolean;
+
+  /**
+   * @param base the tree certifying the site before the change (or an empty tree, with
+   *   `changedKeys` every key, to certify from scratch)
+   * @param site the site after the change, not changed while the job runs
+   * @param changedKeys the keys whose assets changed (added, changed or removed)
+   */
+  constructor(
+    base: CertificationTree,
+    site: AssetReader,
+    changedKeys: Iterable<string>,
+    options: SiteOptions,
+  ) {
+    this.#tree = base.clone();
+    this.#site = site;
+    this.#options = options;
+    const paths = new Set<string>();
+    let fallbackChanged = false;
+    for (const key of changedKeys) {
+      for (const path of pathsOf(key)) {
+        paths.add(path);
+      }
+      fallbackChanged ||= FALLBACK_KEYS.has(key);
+    }
+    // Reversed, so that popping takes them in order.
+    this.#paths = [...paths].reverse();
+    this.#fallbackPending = fallbackChanged || base.isEmpty;
+  }
+
+  /** Paths still to certify. */
+  get remaining(): number {
+    return this.#paths.length + (this.#fallbackPending ? 1 : 0);
+  }
+
+  run(
+    overBudget: OverBudget,
+  ): { readonly tree: CertificationTree; readonly rootHash: Uint8Array } | undefined {
+    for (let path = this.#paths.pop(); path !== undefined; path = this.#paths.pop()) {
+      certifyPath(this.#tree, this.#site, path);
+      if (overBudget()) {
+        return undefined;
+      }
+    }
+    if (this.#fallbackPending) {
+      certifyFallback(this.#tree, this.#site, this.#options);
+      this.#fallbackPending = false;
+    }
+    const rootHash = this.#tree.rootHashWithin(overBudget);
+    return rootHash === undefined ? undefined : { tree: this.#tree.clone(), rootHash };
+  }
+}
+
+/** Certifies a whole site at once (tests, and sites known to be small). */
+export function certifySite(site: AssetReader, options: SiteOptions): CertificationTree {
+  const keys = site.list().map((asset) => asset.key);
+  const job = new CertificationJob(new CertificationTree(), site, keys, options);
+  return (job.run(() => false) as { tree: CertificationTree }).tree;
 }

@@ -1,12 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import {
-  AssetStore,
-  BATCH_EXPIRY_NS,
-  MAX_CHUNK_BYTES,
-  aliasTargets,
-  aliasesOf,
-} from './asset-store.js';
+import { aliasTargets, aliasesOf } from './aliases.js';
+import { AssetStore, BATCH_EXPIRY_NS, MAX_CHUNK_BYTES } from './asset-store.js';
 import { AssetsErrorCode } from './errors.js';
 
 const NOW = 1_700_000_000_000_000_000n;

@@ -1,7 +1,8 @@
 import { bytesEqual, bytesToHex } from '@citadel/protocol';
+import { AssetView, type EncodedAsset } from './asset-view.js';
 import { Sha256 } from '../crypto/sha256.js';
 import { AssetsErrorCode, assetsError } from './errors.js';
-import type { Asset, AssetEncoding, HeaderField } from './types.js';
+import type { Asset, HeaderField } from './types.js';
 
 /**
  * The asset canister's content and upload state, as DFINITY's asset canister keeps it
@@ -64,12 +65,6 @@ interface Chunk {
   readonly content: Uint8Array;
 }
 
-/** What `get` returns: the first chunk of the chosen encoding and how to fetch the rest. */
-export interface EncodedAsset {
-  readonly asset: Asset;
-  readonly encoding: AssetEncoding;
-}
-
 /** Options of {@link AssetStore}. */
 export interface AssetStoreOptions {
   /**
@@ -84,6 +79,7 @@ export interface AssetStoreOptions {
 
 export class AssetStore {
   readonly #assets = new Map<string, Asset>();
+  readonly #live = new AssetView(this.#assets);
   readonly #trustClientHashes: boolean;
   readonly #batches = new Map<bigint, Batch>();
   readonly #chunks = new Map<bigint, Chunk>();
@@ -166,35 +162,12 @@ export class AssetStore {
 
   /** The asset served at `path`: the key itself, else its aliases (see {@link aliasesOf}). */
   resolve(path: string): Asset | undefined {
-    const exact = this.#assets.get(path);
-    if (exact !== undefined) {
-      return exact;
-    }
-    for (const candidate of aliasTargets(path)) {
-      const asset = this.#assets.get(candidate);
-      if (asset !== undefined && asset.isAliased !== false) {
-        return asset;
-      }
-    }
-    return undefined;
+    return this.#live.resolve(path);
   }
 
   /** `get`: the first of `acceptEncodings` the asset (or its alias target) has. */
   get(key: string, acceptEncodings: readonly string[]): EncodedAsset {
-    const asset = this.resolve(key);
-    if (asset === undefined) {
-      throw assetsError(AssetsErrorCode.ASSET_NOT_FOUND, 'asset not found', { key });
-    }
-    for (const name of acceptEncodings) {
-      const encoding = asset.encodings.get(name);
-      if (encoding !== undefined) {
-        return { asset, encoding };
-      }
-    }
-    throw assetsError(AssetsErrorCode.ENCODING_NOT_FOUND, 'no such encoding', {
-      key,
-      acceptEncodings: [...acceptEncodings],
-    });
+    return this.#live.get(key, acceptEncodings);
   }
 
   /** `get_chunk`: chunk `index` of an encoding; `sha256` must name the encoding's content. */
@@ -204,31 +177,26 @@ export class AssetStore {
     index: number,
     expectedSha256: Uint8Array | undefined,
   ): Uint8Array {
-    const { encoding } = this.get(key, [contentEncoding]);
-    if (expectedSha256 === undefined) {
-      throw assetsError(AssetsErrorCode.SHA256_REQUIRED, 'sha256 required', { key });
-    }
-    if (!bytesEqual(expectedSha256, encoding.sha256)) {
-      throw assetsError(AssetsErrorCode.SHA256_MISMATCH, 'sha256 mismatch', { key });
-    }
-    const chunk = encoding.chunks[index];
-    if (chunk === undefined) {
-      throw assetsError(AssetsErrorCode.CHUNK_NOT_FOUND, 'chunk index out of bounds', {
-        key,
-        index,
-      });
-    }
-    return chunk;
+    return this.#live.getChunk(key, contentEncoding, index, expectedSha256);
   }
 
   /** Every asset, sorted by key. */
   list(): Asset[] {
-    return [...this.#assets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return this.#live.list();
   }
 
   /** The asset stored under exactly `key` (no aliases), as `get_asset_properties` needs. */
   exact(key: string): Asset | undefined {
-    return this.#assets.get(key);
+    return this.#live.exact(key);
+  }
+
+  /**
+   * The site as it is now, unaffected by later changes (assets are replaced, never mutated, so
+   * this copies one map): what a certification in progress works from, and what `http_request`
+   * keeps serving until that certification is done.
+   */
+  snapshot(): AssetView {
+    return new AssetView(new Map(this.#assets));
   }
 
   /**
@@ -267,7 +235,7 @@ export class AssetStore {
       }
     } else if ('SetAssetContent' in operation) {
       const args = operation.SetAssetContent;
-      const asset = this.#existing(args.key);
+      const asset = this.#writable(args.key);
       const chunks = args.chunk_ids.map((id) => this.#takeChunk(id));
       if (args.last_chunk !== undefined) {
         chunks.push(args.last_chunk);
@@ -275,7 +243,7 @@ export class AssetStore {
       this.#setContent(asset, args.content_encoding, chunks, args.sha256, nowNs);
     } else if ('UnsetAssetContent' in operation) {
       const args = operation.UnsetAssetContent;
-      this.#existing(args.key).encodings.delete(args.content_encoding);
+      this.#writable(args.key).encodings.delete(args.content_encoding);
       this.#markChanged(args.key);
     } else if ('DeleteAsset' in operation) {
       if (this.#assets.delete(operation.DeleteAsset.key)) {
@@ -301,7 +269,7 @@ export class AssetStore {
   }
 
   setAssetProperties(args: SetAssetProperties): void {
-    const asset = this.#existing(args.key);
+    const asset = this.#writable(args.key);
     if (args.max_age !== undefined) {
       asset.maxAge = args.max_age.value ?? undefined;
     }
@@ -336,18 +304,25 @@ export class AssetStore {
       };
       this.#assets.set(key, asset);
     } else {
+      asset = this.#writable(key);
       asset.contentType = contentType;
     }
     this.#markChanged(key);
     return asset;
   }
 
-  #existing(key: string): Asset {
+  /**
+   * A fresh copy of the asset under `key`, put in its place, to change: snapshots taken earlier
+   * keep the asset as it was.
+   */
+  #writable(key: string): Asset {
     const asset = this.#assets.get(key);
     if (asset === undefined) {
       throw assetsError(AssetsErrorCode.ASSET_NOT_FOUND, `asset not found: ${key}`, { key });
     }
-    return asset;
+    const copy: Asset = { ...asset, encodings: new Map(asset.encodings) };
+    this.#assets.set(key, copy);
+    return copy;
   }
 
   #batch(batchId: bigint): Batch {
@@ -424,36 +399,6 @@ export class AssetStore {
   #markChanged(key: string): void {
     this.#changed.add(key);
   }
-}
-
-/**
- * The asset keys `path` may alias, in lookup order (official canister): `/d/` → `/d/index.html`;
- * a path not ending in `.html` → `path.html`, then `path/index.html`.
- */
-export function aliasTargets(path: string): string[] {
-  if (path.endsWith('/')) {
-    return [`${path}index.html`];
-  }
-  if (path.endsWith('.html')) {
-    return [];
-  }
-  return [`${path}.html`, `${path}/index.html`];
-}
-
-/**
- * The paths that serve asset `key` besides its own, when aliasing is on: `/x.html` → `/x`;
- * `/d/index.html` → `/d/index`, `/d/`, `/d`; `/index.html` → `/index`, `/`.
- */
-export function aliasesOf(key: string): string[] {
-  if (!key.endsWith('.html')) {
-    return [];
-  }
-  const withoutHtml = key.slice(0, -'.html'.length);
-  if (!key.endsWith('/index.html')) {
-    return [withoutHtml];
-  }
-  const directory = key.slice(0, -'index.html'.length);
-  return directory === '/' ? [withoutHtml, '/'] : [withoutHtml, directory, directory.slice(0, -1)];
 }
 
 /** `pieces` re-cut into chunks of {@link MAX_CHUNK_BYTES} (pieces already that size are kept). */

@@ -1,0 +1,136 @@
+import { certifiedDataSet, chunk, performanceCounter, setTimer } from 'azle';
+import { CertificationTree } from '../certification/certification-tree.js';
+import { CertificationJob, type SiteOptions } from '../http/site-certification.js';
+import type { AssetStore } from '../state/asset-store.js';
+import type { AssetReader } from '../state/asset-view.js';
+
+/**
+ * What `http_request` serves, and how a change gets there. A change is stored at once (queries
+ * such as `get` and `list` see it), but served only once its certification is complete: until
+ * then `http_request` keeps answering from the previous snapshot with the previous tree, whose
+ * root hash is still the certified data. Certifying a large change costs more than one
+ * message's instructions, so a job works in steps of {@link STEP_INSTRUCTIONS} and yields to a
+ * new message in between (Azle's `chunk()`, a call to itself); the update that made the change
+ * returns when its version is served. Jobs run one at a time, each taking every change made
+ * before it started, so the served snapshot and tree always belong together.
+ */
+
+/** Instructions a message spends on certification before continuing in the next one. */
+export const STEP_INSTRUCTIONS = 5_000_000_000n;
+/** `post_upgrade` may certify for this long before handing over to a timer (limit: 300 B). */
+const UPGRADE_INSTRUCTIONS = 150_000_000_000n;
+
+export interface Served {
+  readonly site: AssetReader;
+  readonly tree: CertificationTree;
+}
+
+interface RunningJob {
+  readonly job: CertificationJob;
+  /** The snapshot it certifies. */
+  readonly site: AssetReader;
+  /** The last change it includes. */
+  readonly ticket: number;
+}
+
+export class Publication {
+  readonly #store: AssetStore;
+  readonly #options: SiteOptions;
+  #served: Served | undefined;
+  readonly #pending = new Set<string>();
+  /** Changes handed in so far, and how many of them are served. */
+  #requested = 0;
+  #published = 0;
+  #running = false;
+
+  constructor(store: AssetStore, options: SiteOptions) {
+    this.#store = store;
+    this.#options = options;
+  }
+
+  /** What `http_request` answers from; undefined until the first certification is complete. */
+  get served(): Served | undefined {
+    return this.#served;
+  }
+
+  /** Hands in the keys a change touched and resolves once that change is served. */
+  async publish(keys: Iterable<string>): Promise<void> {
+    const ticket = this.#request(keys);
+    while (this.#published < ticket) {
+      if (this.#running) {
+        await chunk();
+      } else {
+        await this.#certify();
+      }
+    }
+  }
+
+  /**
+   * Certifies every asset of the store from scratch, after an upgrade: within this message if
+   * the budget allows, else continued by a timer (`http_request` answers 503 meanwhile).
+   */
+  republishAll(): void {
+    this.#served = undefined;
+    this.#request(this.#store.list().map((asset) => asset.key));
+    const job = this.#startJob(new CertificationTree());
+    const done = job.job.run(() => performanceCounter(0) > UPGRADE_INSTRUCTIONS);
+    if (done !== undefined) {
+      this.#finish(job, done);
+      return;
+    }
+    this.#running = true;
+    setTimer(0, async () => {
+      try {
+        await this.#drive(job);
+      } finally {
+        this.#running = false;
+      }
+    });
+  }
+
+  #request(keys: Iterable<string>): number {
+    for (const key of keys) {
+      this.#pending.add(key);
+    }
+    this.#requested++;
+    return this.#requested;
+  }
+
+  async #certify(): Promise<void> {
+    this.#running = true;
+    try {
+      await this.#drive(this.#startJob(this.#served?.tree ?? new CertificationTree()));
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** A job for every change handed in so far, over the store as it is now. */
+  #startJob(base: CertificationTree): RunningJob {
+    const site = this.#store.snapshot();
+    const job = new CertificationJob(base, site, [...this.#pending], this.#options);
+    this.#pending.clear();
+    return { job, site, ticket: this.#requested };
+  }
+
+  async #drive(running: RunningJob): Promise<void> {
+    for (;;) {
+      const start = performanceCounter(0);
+      const done = running.job.run(() => performanceCounter(0) - start > STEP_INSTRUCTIONS);
+      if (done !== undefined) {
+        this.#finish(running, done);
+        return;
+      }
+      await chunk();
+    }
+  }
+
+  #finish(
+    running: RunningJob,
+    done: { readonly tree: CertificationTree; readonly rootHash: Uint8Array },
+  ): void {
+    this.#served = { site: running.site, tree: done.tree };
+    certifiedDataSet(done.rootHash);
+    this.#published = running.ticket;
+  }
+}

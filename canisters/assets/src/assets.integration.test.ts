@@ -124,6 +124,119 @@ describe('asset canister on the replica', () => {
     );
   });
 
+  it('commits a batch proposed by a Prepare principal once its evidence is presented', async () => {
+    const preparer = Ed25519KeyIdentity.generate();
+    const proposalIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
+      const SetAssetContent = I.Record({
+        key: I.Text,
+        content_encoding: I.Text,
+        chunk_ids: I.Vec(I.Nat),
+        last_chunk: I.Opt(I.Vec(I.Nat8)),
+        sha256: I.Opt(I.Vec(I.Nat8)),
+      });
+      const CreateAsset = I.Record({
+        key: I.Text,
+        content_type: I.Text,
+        max_age: I.Opt(I.Nat64),
+        headers: I.Opt(I.Vec(I.Tuple(I.Text, I.Text))),
+        enable_aliasing: I.Opt(I.Bool),
+        allow_raw_access: I.Opt(I.Bool),
+      });
+      const Commit = I.Record({
+        batch_id: I.Nat,
+        operations: I.Vec(I.Variant({ CreateAsset, SetAssetContent })),
+      });
+      const Proposed = I.Record({ batch_id: I.Nat, evidence: I.Vec(I.Nat8) });
+      return I.Service({
+        grant_permission: I.Func(
+          [I.Record({ to_principal: I.Principal, permission: I.Variant({ Prepare: I.Null }) })],
+          [],
+          [],
+        ),
+        create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
+        create_chunk: I.Func(
+          [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
+          [I.Record({ chunk_id: I.Nat })],
+          [],
+        ),
+        propose_commit_batch: I.Func([Commit], [], []),
+        compute_evidence: I.Func(
+          [I.Record({ batch_id: I.Nat, max_iterations: I.Opt(I.Nat16) })],
+          [I.Opt(I.Vec(I.Nat8))],
+          [],
+        ),
+        validate_commit_proposed_batch: I.Func(
+          [Proposed],
+          [I.Variant({ Ok: I.Text, Err: I.Text })],
+          [],
+        ),
+        commit_proposed_batch: I.Func([Proposed], [], []),
+        commit_batch: I.Func([Commit], [], []),
+      });
+    };
+    type ProposalActor = Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const asOwner = Actor.createActor<ProposalActor>(proposalIdl, {
+      agent: await net.agent(owner),
+      canisterId,
+    });
+    const asPreparer = Actor.createActor<ProposalActor>(proposalIdl, {
+      agent: await net.agent(preparer),
+      canisterId,
+    });
+    await asOwner.grant_permission({
+      to_principal: preparer.getPrincipal(),
+      permission: { Prepare: null },
+    });
+    const content = utf8.encode('proposed and approved');
+    const { batch_id } = (await asPreparer.create_batch({})) as { batch_id: bigint };
+    const { chunk_id } = (await asPreparer.create_chunk({ batch_id, content })) as {
+      chunk_id: bigint;
+    };
+    const operations = [
+      {
+        CreateAsset: {
+          key: '/proposed.txt',
+          content_type: 'text/plain',
+          max_age: [],
+          headers: [],
+          enable_aliasing: [],
+          allow_raw_access: [],
+        },
+      },
+      {
+        SetAssetContent: {
+          key: '/proposed.txt',
+          content_encoding: 'identity',
+          chunk_ids: [chunk_id],
+          last_chunk: [],
+          sha256: [sha256(content)],
+        },
+      },
+    ];
+    await expect(asPreparer.commit_batch({ batch_id, operations })).rejects.toThrow(
+      /does not have Commit permission/,
+    );
+    await asPreparer.propose_commit_batch({ batch_id, operations });
+    let evidence: Uint8Array | undefined;
+    while (evidence === undefined) {
+      [evidence] = (await asPreparer.compute_evidence({ batch_id, max_iterations: [97] })) as
+        [] | [Uint8Array];
+    }
+    const forged = new Uint8Array(32);
+    expect(
+      await asOwner.validate_commit_proposed_batch({ batch_id, evidence: forged }),
+    ).toHaveProperty('Err');
+    await expect(asOwner.commit_proposed_batch({ batch_id, evidence: forged })).rejects.toThrow(
+      /does not match presented evidence/,
+    );
+    expect(await asOwner.validate_commit_proposed_batch({ batch_id, evidence })).toHaveProperty(
+      'Ok',
+    );
+    await asOwner.commit_proposed_batch({ batch_id, evidence });
+    const { verified } = await fetchVerified('/proposed.txt');
+    expect(new TextDecoder().decode(verified.response?.body)).toBe('proposed and approved');
+  });
+
   it('keeps content, permissions and certification across an upgrade', async () => {
     const management = await net.management(owner);
     await management.install_code({

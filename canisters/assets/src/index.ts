@@ -18,6 +18,7 @@ import {
   trap,
   update,
 } from 'azle';
+import { bytesToHex } from '@citadel/protocol';
 import * as C from './canister/candid.js';
 import { type Permission, Permissions } from './canister/permissions.js';
 import {
@@ -30,6 +31,7 @@ import { Publication } from './canister/publication.js';
 import { type HttpResponse, httpRequest, streamingCallback } from './http/http-request.js';
 import type { SiteOptions } from './http/site-certification.js';
 import { AssetStore, type BatchOperation } from './state/asset-store.js';
+import { EVIDENCE_BYTES_PER_CALL } from './state/evidence.js';
 import type { Asset, HeaderField } from './state/types.js';
 
 type Opt<T> = [] | [T];
@@ -234,6 +236,41 @@ export default class {
     require('Commit');
     store.commitBatch(args.batch_id, args.operations.map(toOperation), time());
     await changed();
+  }
+
+  @update([C.CommitBatchArguments])
+  propose_commit_batch(args: { batch_id: bigint; operations: Record<string, unknown>[] }): void {
+    require('Prepare');
+    store.proposeCommitBatch(args.batch_id, args.operations.map(toOperation));
+  }
+
+  /** `max_iterations` is accepted for compatibility; each call hashes a fixed byte budget. */
+  @update([IDL.Record({ batch_id: IDL.Nat, max_iterations: IDL.Opt(IDL.Nat16) })], IDL.Opt(C.Blob))
+  compute_evidence(args: { batch_id: bigint }): Opt<Uint8Array> {
+    require('Prepare');
+    return opt(store.computeEvidence(args.batch_id, EVIDENCE_BYTES_PER_CALL));
+  }
+
+  @update([C.CommitProposedBatchArguments])
+  async commit_proposed_batch(args: { batch_id: bigint; evidence: Uint8Array }): Promise<void> {
+    require('Commit');
+    store.commitProposedBatch(args.batch_id, args.evidence, time());
+    await changed();
+  }
+
+  @update([C.CommitProposedBatchArguments], C.ValidationResult)
+  validate_commit_proposed_batch(args: {
+    batch_id: bigint;
+    evidence: Uint8Array;
+  }): { Ok: string } | { Err: string } {
+    try {
+      store.checkProposal(args.batch_id, args.evidence);
+    } catch (error) {
+      return { Err: error instanceof Error ? error.message : String(error) };
+    }
+    return {
+      Ok: `commit proposed batch ${args.batch_id} with evidence ${bytesToHex(args.evidence)}`,
+    };
   }
 
   @update([IDL.Record({ batch_id: IDL.Nat })])

@@ -144,3 +144,7 @@ export const Permission = IDL.Variant({
   ManagePermissions: IDL.Null,
   Prepare: IDL.Null,
 });
+
+export const CommitProposedBatchArguments = IDL.Record({ batch_id: IDL.Nat, evidence: Blob });
+
+export const ValidationResult = IDL.Variant({ Ok: IDL.Text, Err: IDL.Text });

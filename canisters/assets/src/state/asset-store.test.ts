@@ -318,3 +318,110 @@ describe('AssetStore', () => {
     ).toBe(AssetsErrorCode.INVALID_KEY);
   });
 });
+
+describe('AssetStore proposals (propose_commit_batch, compute_evidence, commit_proposed_batch)', () => {
+  function proposed(store: AssetStore, content: Uint8Array) {
+    const batchId = store.createBatch(NOW);
+    const chunkId = store.createChunk(batchId, content, NOW);
+    const operations = [
+      { CreateAsset: { key: '/p.txt', content_type: 'text/plain' } },
+      {
+        SetAssetContent: {
+          key: '/p.txt',
+          content_encoding: 'identity',
+          chunk_ids: [chunkId],
+          sha256: sha256(content),
+        },
+      },
+    ];
+    store.proposeCommitBatch(batchId, operations);
+    return { batchId, chunkId, operations };
+  }
+
+  function evidenceOf(store: AssetStore, batchId: bigint, budget: number): Uint8Array {
+    for (let calls = 0; calls < 10_000; calls++) {
+      const evidence = store.computeEvidence(batchId, budget);
+      if (evidence !== undefined) {
+        return evidence;
+      }
+    }
+    throw new Error('evidence never completed');
+  }
+
+  it('commits a proposal only with its evidence, computed in as many calls as it takes', () => {
+    const store = new AssetStore();
+    const content = bytesOf(5_000);
+    const { batchId } = proposed(store, content);
+    expect(store.exact('/p.txt')).toBeUndefined();
+    expect(failure(() => store.commitProposedBatch(batchId, new Uint8Array(32), NOW))).toBe(
+      AssetsErrorCode.EVIDENCE_NOT_COMPUTED,
+    );
+    const evidence = evidenceOf(store, batchId, 1_000);
+    const otherStore = new AssetStore();
+    expect(evidenceOf(otherStore, proposed(otherStore, content).batchId, Infinity)).toEqual(
+      evidence,
+    );
+
+    const wrong = evidence.slice();
+    wrong[0] = (wrong[0] ?? 0) ^ 1;
+    expect(failure(() => store.commitProposedBatch(batchId, wrong, NOW))).toBe(
+      AssetsErrorCode.EVIDENCE_MISMATCH,
+    );
+    expect(store.exact('/p.txt')).toBeUndefined();
+    store.commitProposedBatch(batchId, evidence, NOW);
+    expect(store.get('/p.txt', ['identity']).encoding.chunks[0]).toEqual(content);
+  });
+
+  it('holds other uploads while a proposal is pending, and lets a decided one outlive expiry', () => {
+    const store = new AssetStore();
+    const { batchId } = proposed(store, bytesOf(10));
+    expect(failure(() => store.createChunk(batchId, bytesOf(1), NOW))).toBe(
+      AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+    );
+    expect(failure(() => store.createBatch(NOW))).toBe(AssetsErrorCode.BATCH_ALREADY_PROPOSED);
+    expect(failure(() => store.proposeCommitBatch(batchId, []))).toBe(
+      AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+    );
+    const evidence = evidenceOf(store, batchId, Infinity);
+    // Expired but decided: kept for its commit, and still blocking new batches.
+    expect(failure(() => store.createBatch(NOW + BATCH_EXPIRY_NS + 1n))).toBe(
+      AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+    );
+    store.commitProposedBatch(batchId, evidence, NOW);
+    expect(store.createBatch(NOW)).toBeGreaterThan(batchId);
+  });
+
+  it('drops an undecided proposal when it expires', () => {
+    const store = new AssetStore();
+    const { batchId } = proposed(store, bytesOf(10));
+    const next = store.createBatch(NOW + BATCH_EXPIRY_NS + 1n);
+    expect(next).toBeGreaterThan(batchId);
+    expect(failure(() => store.computeEvidence(batchId, 1))).toBe(AssetsErrorCode.BATCH_NOT_FOUND);
+  });
+
+  it('refuses proposals whose content could escape the evidence', () => {
+    const store = new AssetStore();
+    const other = store.createBatch(NOW);
+    const foreignChunk = store.createChunk(other, bytesOf(4), NOW);
+    const batchId = store.createBatch(NOW);
+    const ownChunk = store.createChunk(batchId, bytesOf(4), NOW);
+    const set = (chunkIds: bigint[], lastChunk?: Uint8Array) => [
+      {
+        SetAssetContent: {
+          key: '/x',
+          content_encoding: 'identity',
+          chunk_ids: chunkIds,
+          last_chunk: lastChunk,
+        },
+      },
+    ];
+    expect(failure(() => store.proposeCommitBatch(batchId, set([foreignChunk])))).toBe(
+      AssetsErrorCode.PROPOSAL_REFUSED,
+    );
+    expect(failure(() => store.proposeCommitBatch(batchId, set([ownChunk], bytesOf(2))))).toBe(
+      AssetsErrorCode.PROPOSAL_REFUSED,
+    );
+    store.proposeCommitBatch(batchId, set([ownChunk]));
+    expect(failure(() => store.computeEvidence(other, 1))).toBe(AssetsErrorCode.BATCH_NOT_PROPOSED);
+  });
+});

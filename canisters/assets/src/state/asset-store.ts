@@ -1,5 +1,6 @@
 import { bytesEqual, bytesToHex } from '@citadel/protocol';
 import { AssetView, type EncodedAsset } from './asset-view.js';
+import { EvidenceComputation } from './evidence.js';
 import { Sha256 } from '../crypto/sha256.js';
 import { AssetsErrorCode, assetsError } from './errors.js';
 import type { Asset, HeaderField } from './types.js';
@@ -55,8 +56,15 @@ export interface SetAssetProperties {
   readonly is_aliased?: { readonly value: boolean | null } | undefined;
 }
 
+/** A batch proposed for commit (`propose_commit_batch`) and its evidence so far. */
+interface Proposal {
+  readonly operations: readonly BatchOperation[];
+  readonly evidence: EvidenceComputation;
+}
+
 interface Batch {
   expiresAtNs: bigint;
+  proposal?: Proposal;
   readonly chunkIds: Set<bigint>;
 }
 
@@ -94,11 +102,27 @@ export class AssetStore {
 
   // ---- uploads -------------------------------------------------------------------------------
 
-  /** Starts a batch; expired batches and their chunks are dropped first. */
+  /**
+   * Starts a batch; expired batches and their chunks are dropped first (except proposals whose
+   * evidence is computed: they wait for their commit). While a proposal is pending, no batch
+   * can start, as in the official canister.
+   */
   createBatch(nowNs: bigint): bigint {
     for (const [id, batch] of this.#batches) {
-      if (batch.expiresAtNs <= nowNs) {
+      const decided = batch.proposal?.evidence.evidence !== undefined;
+      if (batch.expiresAtNs <= nowNs && !decided) {
         this.deleteBatch(id);
+      }
+    }
+    for (const [id, batch] of this.#batches) {
+      if (batch.proposal !== undefined) {
+        throw assetsError(
+          AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+          batch.proposal.evidence.evidence === undefined
+            ? `Batch ${id} has not completed evidence computation.  Wait for it to expire or delete it to propose another.`
+            : `Batch ${id} is already proposed.  Delete or execute it to propose another.`,
+          { batchId: id },
+        );
       }
     }
     const id = this.#nextBatchId++;
@@ -109,6 +133,13 @@ export class AssetStore {
   /** Stores one chunk in a batch and keeps the batch alive for another 5 minutes. */
   createChunk(batchId: bigint, content: Uint8Array, nowNs: bigint): bigint {
     const batch = this.#batch(batchId);
+    if (batch.proposal !== undefined) {
+      throw assetsError(
+        AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+        `batch ${batchId} has been proposed`,
+        { batchId },
+      );
+    }
     batch.expiresAtNs = nowNs + BATCH_EXPIRY_NS;
     const id = this.#nextChunkId++;
     this.#chunks.set(id, { batchId, content });
@@ -125,6 +156,98 @@ export class AssetStore {
     if (this.#batches.has(batchId)) {
       this.deleteBatch(batchId);
     }
+  }
+
+  // ---- proposals (propose_commit_batch, compute_evidence, commit_proposed_batch) -------------
+
+  /**
+   * Records `operations` as the batch's proposed commit, to be committed later by someone
+   * with Commit permission who presents its evidence. Refuses the shapes through which content
+   * could escape the evidence (dfx never sends them): a `SetAssetContent` with both chunk ids
+   * and `last_chunk` (the official canister hashes only the chunks but would store both), and
+   * chunk ids of other batches (which could still change after the proposal).
+   */
+  proposeCommitBatch(batchId: bigint, operations: readonly BatchOperation[]): void {
+    const batch = this.#batch(batchId);
+    if (batch.proposal !== undefined) {
+      throw assetsError(
+        AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+        `batch ${batchId} already has proposed CommitBatchArguments`,
+        { batchId },
+      );
+    }
+    for (const operation of operations) {
+      if (!('SetAssetContent' in operation)) {
+        continue;
+      }
+      const { key, chunk_ids: chunkIds, last_chunk: lastChunk } = operation.SetAssetContent;
+      if (chunkIds.length > 0 && lastChunk !== undefined) {
+        throw assetsError(
+          AssetsErrorCode.PROPOSAL_REFUSED,
+          `SetAssetContent for ${key} has both chunk_ids and last_chunk; a proposal may use one`,
+          { batchId, key },
+        );
+      }
+      const foreign = chunkIds.find((id) => !batch.chunkIds.has(id));
+      if (foreign !== undefined) {
+        throw assetsError(
+          AssetsErrorCode.PROPOSAL_REFUSED,
+          `SetAssetContent for ${key} uses chunk ${foreign}, which is not in batch ${batchId}`,
+          { batchId, key, chunkId: foreign },
+        );
+      }
+    }
+    batch.proposal = {
+      operations: [...operations],
+      evidence: new EvidenceComputation({
+        operations,
+        readChunk: (id) => this.#chunks.get(id)?.content,
+      }),
+    };
+  }
+
+  /** Hashes up to `budgetBytes` more of the proposal; its evidence once complete. */
+  computeEvidence(batchId: bigint, budgetBytes: number): Uint8Array | undefined {
+    const step = this.#proposal(batchId).evidence.step(budgetBytes);
+    return step.done ? step.evidence : undefined;
+  }
+
+  /** Checks that `evidence` is the proposal's computed evidence; its operations if so. */
+  checkProposal(batchId: bigint, evidence: Uint8Array): readonly BatchOperation[] {
+    const proposal = this.#proposal(batchId);
+    const computed = proposal.evidence.evidence;
+    if (computed === undefined) {
+      throw assetsError(
+        AssetsErrorCode.EVIDENCE_NOT_COMPUTED,
+        'batch does not have computed evidence',
+        { batchId },
+      );
+    }
+    if (!bytesEqual(computed, evidence)) {
+      throw assetsError(
+        AssetsErrorCode.EVIDENCE_MISMATCH,
+        `batch computed evidence ${bytesToHex(computed)} does not match presented evidence ${bytesToHex(evidence)}`,
+        { batchId },
+      );
+    }
+    return proposal.operations;
+  }
+
+  /** Commits a proposal whose evidence `evidence` matches. */
+  commitProposedBatch(batchId: bigint, evidence: Uint8Array, nowNs: bigint): void {
+    this.commitBatch(batchId, this.checkProposal(batchId, evidence), nowNs);
+  }
+
+  #proposal(batchId: bigint): Proposal {
+    const proposal = this.#batch(batchId).proposal;
+    if (proposal === undefined) {
+      throw assetsError(
+        AssetsErrorCode.BATCH_NOT_PROPOSED,
+        'batch does not have CommitBatchArguments',
+        { batchId },
+      );
+    }
+    return proposal;
   }
 
   /** Drops a batch and its chunks; unknown ids are ignored. */

@@ -237,6 +237,52 @@ describe('asset canister on the replica', () => {
     expect(new TextDecoder().decode(verified.response?.body)).toBe('proposed and approved');
   });
 
+  it('turns on the single-page fallback when a principal with Commit permission asks', async () => {
+    const optionsIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
+      I.Service({
+        set_site_options: I.Func(
+          [I.Record({ spa_fallback: I.Opt(I.Bool), security_headers: I.Opt(I.Bool) })],
+          [],
+          [],
+        ),
+        get_site_options: I.Func(
+          [],
+          [I.Record({ spa_fallback: I.Bool, security_headers: I.Bool })],
+          ['query'],
+        ),
+      });
+    type OptionsActor = {
+      set_site_options(args: {
+        spa_fallback: [] | [boolean];
+        security_headers: [] | [boolean];
+      }): Promise<void>;
+      get_site_options(): Promise<{ spa_fallback: boolean; security_headers: boolean }>;
+    };
+    const anonymous = Actor.createActor<OptionsActor>(optionsIdl, {
+      agent: await net.agent(),
+      canisterId,
+    });
+    await expect(
+      anonymous.set_site_options({ spa_fallback: [true], security_headers: [] }),
+    ).rejects.toThrow(/does not have Commit permission/);
+    const before = await fetchVerified('/app/some/route');
+    expect(before.status).toBe(404);
+
+    const asOwner = Actor.createActor<OptionsActor>(optionsIdl, {
+      agent: await net.agent(owner),
+      canisterId,
+    });
+    await asOwner.set_site_options({ spa_fallback: [true], security_headers: [] });
+    expect(await asOwner.get_site_options()).toEqual({
+      spa_fallback: true,
+      security_headers: true,
+    });
+    const after = await fetchVerified('/app/some/route');
+    expect(after.status).toBe(200);
+    expect(new TextDecoder().decode(after.verified.response?.body)).toBe('<h1>hello</h1>');
+    expect(new Map(after.verified.response?.headers).get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('keeps content, permissions and certification across an upgrade', async () => {
     const management = await net.management(owner);
     await management.install_code({
@@ -253,5 +299,7 @@ describe('asset canister on the replica', () => {
     expect(new TextDecoder().decode(verified.response?.body)).toBe('kept');
     const outsider = new AssetManager({ canisterId, agent: await net.agent(stranger) });
     await outsider.store(utf8.encode('still allowed'), { fileName: 'y.txt' });
+    // The site options survive too: unknown paths still get the single-page fallback.
+    expect((await fetchVerified('/app/some/route')).status).toBe(200);
   });
 });

@@ -24,8 +24,10 @@ import { type Permission, Permissions } from './canister/permissions.js';
 import {
   loadAssets,
   loadPermissions,
+  loadSiteOptions,
   saveAsset,
   savePermissions,
+  saveSiteOptions,
 } from './canister/stable-state.js';
 import { Publication } from './canister/publication.js';
 import { type HttpResponse, httpRequest, streamingCallback } from './http/http-request.js';
@@ -42,8 +44,8 @@ const some = <T>(value: Opt<T>): T | undefined => value[0];
 // Hashing megabytes in QuickJS would not fit one message; see AssetStoreOptions.
 const store = new AssetStore({ trustClientHashes: true });
 let permissions = new Permissions();
-const site: SiteOptions = { spaFallback: false };
-const publication = new Publication(store, site);
+const DEFAULT_SITE_OPTIONS: SiteOptions = { spaFallback: false, securityHeaders: true };
+const publication = new Publication(store, DEFAULT_SITE_OPTIONS);
 
 /** Persists what changed; resolves once the change is certified and served. */
 async function changed(): Promise<void> {
@@ -183,7 +185,7 @@ export default class {
   init(): void {
     permissions.grant('Commit', caller());
     savePermissions(permissions.toLists());
-    publication.republishAll();
+    publication.republishAll(DEFAULT_SITE_OPTIONS);
   }
 
   @postUpgrade([])
@@ -194,7 +196,7 @@ export default class {
     permissions = Permissions.from(
       loadPermissions() ?? { Commit: [], Prepare: [], ManagePermissions: [] },
     );
-    publication.republishAll();
+    publication.republishAll(loadSiteOptions(DEFAULT_SITE_OPTIONS));
   }
 
   @query([], IDL.Nat16)
@@ -334,6 +336,30 @@ export default class {
     await changed();
   }
 
+  // ---- site options (a Citadel extension) ---------------------------------------------------
+
+  /** Changes how the site answers; returns once the re-certified site is served. */
+  @update([C.SiteOptionsArguments])
+  async set_site_options(args: {
+    spa_fallback: Opt<boolean>;
+    security_headers: Opt<boolean>;
+  }): Promise<void> {
+    require('Commit');
+    const current = publication.options;
+    const options: SiteOptions = {
+      spaFallback: some(args.spa_fallback) ?? current.spaFallback,
+      securityHeaders: some(args.security_headers) ?? current.securityHeaders,
+    };
+    saveSiteOptions(options);
+    await publication.reconfigure(options);
+  }
+
+  @query([], C.SiteOptions)
+  get_site_options(): { spa_fallback: boolean; security_headers: boolean } {
+    const { spaFallback, securityHeaders } = publication.options;
+    return { spa_fallback: spaFallback, security_headers: securityHeaders };
+  }
+
   // ---- reads -------------------------------------------------------------------------------
 
   @query([C.GetArguments], C.GetResult)
@@ -414,7 +440,7 @@ export default class {
     return toCandidResponse(
       httpRequest(
         { ...request, certificateVersion: some(request.certificate_version) },
-        { store: served.site, tree: served.tree, options: site, certificate },
+        { store: served.site, tree: served.tree, options: served.options, certificate },
       ),
     );
   }

@@ -148,3 +148,10 @@ export const Permission = IDL.Variant({
 export const CommitProposedBatchArguments = IDL.Record({ batch_id: IDL.Nat, evidence: Blob });
 
 export const ValidationResult = IDL.Variant({ Ok: IDL.Text, Err: IDL.Text });
+
+export const SiteOptionsArguments = IDL.Record({
+  spa_fallback: IDL.Opt(IDL.Bool),
+  security_headers: IDL.Opt(IDL.Bool),
+});
+
+export const SiteOptions = IDL.Record({ spa_fallback: IDL.Bool, security_headers: IDL.Bool });

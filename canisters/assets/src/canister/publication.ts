@@ -23,10 +23,13 @@ const UPGRADE_INSTRUCTIONS = 150_000_000_000n;
 export interface Served {
   readonly site: AssetReader;
   readonly tree: CertificationTree;
+  /** The options the tree was certified with (responses must be built the same way). */
+  readonly options: SiteOptions;
 }
 
 interface RunningJob {
   readonly job: CertificationJob;
+  readonly options: SiteOptions;
   /** The snapshot it certifies. */
   readonly site: AssetReader;
   /** The last change it includes. */
@@ -35,7 +38,7 @@ interface RunningJob {
 
 export class Publication {
   readonly #store: AssetStore;
-  readonly #options: SiteOptions;
+  #options: SiteOptions;
   #served: Served | undefined;
   readonly #pending = new Set<string>();
   /** Changes handed in so far, and how many of them are served. */
@@ -46,6 +49,21 @@ export class Publication {
   constructor(store: AssetStore, options: SiteOptions) {
     this.#store = store;
     this.#options = options;
+  }
+
+  /** The options changes are certified with from now on. */
+  get options(): SiteOptions {
+    return this.#options;
+  }
+
+  /**
+   * Certifies the whole site anew with `options`, resolving once it is served; until then
+   * the previous version keeps being served with the options it was certified with.
+   */
+  async reconfigure(options: SiteOptions): Promise<void> {
+    this.#options = options;
+    // '/index.html' stands for the fallback, which depends on the options too.
+    await this.publish([...this.#store.list().map((asset) => asset.key), '/index.html']);
   }
 
   /** What `http_request` answers from; undefined until the first certification is complete. */
@@ -69,7 +87,8 @@ export class Publication {
    * Certifies every asset of the store from scratch, after an upgrade: within this message if
    * the budget allows, else continued by a timer (`http_request` answers 503 meanwhile).
    */
-  republishAll(): void {
+  republishAll(options: SiteOptions): void {
+    this.#options = options;
     this.#served = undefined;
     this.#request(this.#store.list().map((asset) => asset.key));
     const job = this.#startJob(new CertificationTree());
@@ -110,7 +129,7 @@ export class Publication {
     const site = this.#store.snapshot();
     const job = new CertificationJob(base, site, [...this.#pending], this.#options);
     this.#pending.clear();
-    return { job, site, ticket: this.#requested };
+    return { job, site, options: this.#options, ticket: this.#requested };
   }
 
   async #drive(running: RunningJob): Promise<void> {
@@ -129,7 +148,7 @@ export class Publication {
     running: RunningJob,
     done: { readonly tree: CertificationTree; readonly rootHash: Uint8Array },
   ): void {
-    this.#served = { site: running.site, tree: done.tree };
+    this.#served = { site: running.site, tree: done.tree, options: running.options };
     certifiedDataSet(done.rootHash);
     this.#published = running.ticket;
   }

@@ -1,4 +1,5 @@
 import { StableBTreeMap } from 'azle';
+import type { SiteOptions } from '../http/site-certification.js';
 import { bytesToHex } from '@citadel/protocol';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import type { Asset, AssetEncoding, HeaderField } from '../state/types.js';
@@ -116,6 +117,19 @@ export function loadAssets(): Asset[] {
       encodings,
     };
   });
+}
+
+/** Saves the site's options (see `SiteOptions`). */
+export function saveSiteOptions(options: SiteOptions): void {
+  settings.insert('site', JSON.stringify(options));
+}
+
+/** The saved site options, with defaults for any the saved record lacks. */
+export function loadSiteOptions(defaults: SiteOptions): SiteOptions {
+  const text = settings.get('site');
+  return text === undefined
+    ? defaults
+    : { ...defaults, ...(JSON.parse(text) as Partial<SiteOptions>) };
 }
 
 export function savePermissions(lists: PermissionLists): void {

@@ -25,14 +25,27 @@ export function etagOf(encoding: AssetEncoding): string {
 }
 
 /**
+ * Sent with every asset unless the site turns them off or the asset sets the same header:
+ * the subset of dfx's "standard" security policy that cannot break a page (the full policy,
+ * with a Content-Security-Policy, comes from `.ic-assets.json5`).
+ */
+export const DEFAULT_SECURITY_HEADERS: readonly HeaderField[] = [
+  ['referrer-policy', 'strict-origin-when-cross-origin'],
+  ['strict-transport-security', 'max-age=31536000; includeSubDomains'],
+  ['x-content-type-options', 'nosniff'],
+];
+
+/**
  * `status` 200 (or 404 for a not-found page) with the encoding's body.
  * Headers, in order: content-type, content-encoding (unless identity), cache-control (when
- * the asset has a max age), etag, the asset's own headers (names lowercased).
+ * the asset has a max age), etag, the asset's own headers (names lowercased), then the default
+ * security headers the asset does not set itself (when `securityHeaders` is on).
  */
 export function assetResponse(
   asset: Asset,
   encoding: AssetEncoding,
   status: number,
+  options: { readonly securityHeaders: boolean },
 ): AssetResponse {
   const extra: HeaderField[] = [];
   if (encoding.contentEncoding !== 'identity') {
@@ -44,6 +57,13 @@ export function assetResponse(
   extra.push(['etag', etagOf(encoding)]);
   for (const [name, value] of asset.headers ?? []) {
     extra.push([name.toLowerCase(), value]);
+  }
+  if (options.securityHeaders) {
+    for (const header of DEFAULT_SECURITY_HEADERS) {
+      if (!extra.some(([name]) => name === header[0])) {
+        extra.push(header);
+      }
+    }
   }
   return certified(status, asset.contentType, extra, encoding.sha256);
 }

@@ -73,7 +73,7 @@ function fetchVerified(
   url: string,
   options: { headers?: [string, string][]; version?: number; site?: SiteOptions } = {},
 ) {
-  const siteOptions = options.site ?? { spaFallback: false };
+  const siteOptions = options.site ?? { spaFallback: false, securityHeaders: true };
   const tree = certifySite(store, siteOptions);
   const version = options.version ?? 2;
   const response = httpRequest(
@@ -159,9 +159,33 @@ describe('http_request, verified as a gateway verifies it', () => {
   });
 
   it('serves index.html with 200 for unknown paths when the single-page fallback is on', () => {
-    const { verified } = fetchVerified(store, '/app/route/42', { site: { spaFallback: true } });
+    const { verified } = fetchVerified(store, '/app/route/42', {
+      site: { spaFallback: true, securityHeaders: true },
+    });
     expect(verified.response?.statusCode).toBe(200);
     expect(text(verified.response?.body)).toBe('<h1>home</h1>');
+  });
+
+  it('certifies default security headers unless the site turns them off or the asset sets its own', () => {
+    const certified = (url: string, securityHeaders: boolean) =>
+      new Map(
+        fetchVerified(store, url, { site: { spaFallback: false, securityHeaders } }).verified
+          .response?.headers,
+      );
+    const on = certified('/app.js', true);
+    expect(on.get('x-content-type-options')).toBe('nosniff');
+    expect(on.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(on.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(certified('/app.js', false).has('x-content-type-options')).toBe(false);
+
+    store.setAssetProperties({
+      key: '/app.js',
+      headers: { value: [['Referrer-Policy', 'no-referrer']] },
+    });
+    const own = certified('/app.js', true);
+    expect(own.get('referrer-policy')).toBe('no-referrer');
+    expect(own.get('x-content-type-options')).toBe('nosniff');
+    store.setAssetProperties({ key: '/app.js', headers: { value: null } });
   });
 
   it('serves a certified plain 404 when the site has no 404 page', () => {
@@ -217,11 +241,11 @@ describe('http_request, verified as a gateway verifies it', () => {
   });
 
   it('refuses a malformed URL with 400 and redirects raw hosts the asset keeps off', () => {
-    const tree = certifySite(store, { spaFallback: false });
+    const tree = certifySite(store, { spaFallback: false, securityHeaders: true });
     const context = {
       store,
       tree,
-      options: { spaFallback: false },
+      options: { spaFallback: false, securityHeaders: true },
       certificate: dataCertificate(tree.rootHash()),
     };
     const bad = httpRequest(

@@ -73,9 +73,16 @@ export function httpRequest(request: HttpRequest, context: HttpContext): HttpRes
     }
     const encoding = chooseEncoding(asset, header(request, 'accept-encoding'));
     const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
-    return respond(context, path, at, asset, encoding, assetResponse(asset, encoding, 200), v2, [
+    return respond(
+      context,
       path,
-    ]);
+      at,
+      asset,
+      encoding,
+      assetResponse(asset, encoding, 200, context.options),
+      v2,
+      [path],
+    );
   }
   const fallback = fallbackOf(context.store, context.options);
   if (fallback.kind === 'plain') {
@@ -88,7 +95,7 @@ export function httpRequest(request: HttpRequest, context: HttpContext): HttpRes
   }
   const page = context.store.exact(fallback.key) as Asset;
   const encoding = chooseEncoding(page, header(request, 'accept-encoding'));
-  const response = assetResponse(page, encoding, fallback.status);
+  const response = assetResponse(page, encoding, fallback.status, context.options);
   // v1 can only vouch for the single-page fallback (index.html for every unknown path).
   const v1Paths = fallback.status === 200 ? [path, fallback.key] : undefined;
   return respond(context, path, ROOT_WILDCARD, page, encoding, response, v2, v1Paths);

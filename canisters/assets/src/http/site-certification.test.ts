@@ -22,7 +22,7 @@ import { CertificationJob, type SiteOptions, certifySite } from './site-certific
  */
 
 const utf8 = new TextEncoder();
-const OPTIONS: SiteOptions = { spaFallback: false };
+const OPTIONS: SiteOptions = { spaFallback: false, securityHeaders: true };
 
 function random(seed: number): () => number {
   let state = seed >>> 0;

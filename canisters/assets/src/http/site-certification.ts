@@ -28,6 +28,8 @@ import { type AssetResponse, assetResponse, plainNotFound } from './asset-respon
 export interface SiteOptions {
   /** Serve `/index.html` with 200 for unknown paths (single-page apps). @default false */
   readonly spaFallback: boolean;
+  /** Add the default security headers (`asset-response.ts`) to assets that do not set them. @default true */
+  readonly securityHeaders: boolean;
 }
 
 /** What unknown paths are answered with. */
@@ -71,12 +73,17 @@ export function pathsOf(key: string): string[] {
 }
 
 /** Certifies in `tree` what `site` serves at `path` now (nothing, if no asset is served there). */
-export function certifyPath(tree: CertificationTree, site: AssetReader, path: string): void {
+export function certifyPath(
+  tree: CertificationTree,
+  site: AssetReader,
+  path: string,
+  options: SiteOptions,
+): void {
   const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
   const asset = site.resolve(path);
   const responses: CertifiedResponse[] = [];
   for (const encoding of asset?.encodings.values() ?? []) {
-    responses.push(assetResponse(asset as Asset, encoding, 200));
+    responses.push(assetResponse(asset as Asset, encoding, 200, options));
   }
   tree.setV2(at, responses);
   tree.setV1(path, asset === undefined ? undefined : v1Encoding(asset)?.sha256);
@@ -95,7 +102,7 @@ export function certifyFallback(
   } else {
     const asset = site.exact(fallback.key) as Asset;
     for (const encoding of asset.encodings.values()) {
-      responses.push(assetResponse(asset, encoding, fallback.status));
+      responses.push(assetResponse(asset, encoding, fallback.status, options));
     }
     if (responses.length === 0) {
       responses.push(plainNotFound());
@@ -154,7 +161,7 @@ export class CertificationJob {
     overBudget: OverBudget,
   ): { readonly tree: CertificationTree; readonly rootHash: Uint8Array } | undefined {
     for (let path = this.#paths.pop(); path !== undefined; path = this.#paths.pop()) {
-      certifyPath(this.#tree, this.#site, path);
+      certifyPath(this.#tree, this.#site, path, this.#options);
       if (overBudget()) {
         return undefined;
       }

@@ -109,6 +109,7 @@ function toOperation(kind: Record<string, unknown>): BatchOperation {
           chunk_ids: args.chunk_ids as bigint[],
           last_chunk: some(args.last_chunk as Opt<Uint8Array>),
           sha256: some(args.sha256 as Opt<Uint8Array>),
+          chunk_sha256s: some((args.chunk_sha256s ?? []) as Opt<Uint8Array[]>),
         },
       };
     case 'SetAssetProperties':

@@ -24,6 +24,8 @@ export const SetAssetContentArguments = IDL.Record({
   chunk_ids: IDL.Vec(IDL.Nat),
   last_chunk: IDL.Opt(Blob),
   sha256: IDL.Opt(Blob),
+  /** Citadel extension: the hash of each 1,900,000-byte piece, for verifiable ranges. */
+  chunk_sha256s: IDL.Opt(IDL.Vec(Blob)),
 });
 
 export const UnsetAssetContentArguments = IDL.Record({ key: Key, content_encoding: IDL.Text });

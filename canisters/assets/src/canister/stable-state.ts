@@ -16,6 +16,7 @@ interface EncodingRecord {
   readonly chunkCount: number;
   readonly totalLength: number;
   readonly sha256: string;
+  readonly chunkSha256s?: string[];
   readonly modifiedNs: string;
 }
 
@@ -75,6 +76,9 @@ export function saveAsset(key: string, asset: Asset | undefined): void {
       chunkCount: encoding.chunks.length,
       totalLength: encoding.totalLength,
       sha256: bytesToHex(encoding.sha256),
+      ...(encoding.chunkSha256s === undefined
+        ? {}
+        : { chunkSha256s: encoding.chunkSha256s.map(bytesToHex) }),
       modifiedNs: encoding.modifiedNs.toString(),
     });
   }
@@ -104,6 +108,7 @@ export function loadAssets(): Asset[] {
         chunks: parts,
         totalLength: encoding.totalLength,
         sha256: hexToBytes(encoding.sha256),
+        chunkSha256s: encoding.chunkSha256s?.map(hexToBytes),
         modifiedNs: BigInt(encoding.modifiedNs),
       });
     }

@@ -1,11 +1,10 @@
-import { type HashTree, type PathLabel, bytesToHex } from '@citadel/protocol';
+import type { HashTree, PathLabel } from '@citadel/protocol';
 import {
   EMPTY_NODE,
   type OverBudget,
   type TrieNode,
   hashTrie,
   hashWithin,
-  trieNode,
   withPath,
   witnessOf,
 } from './hash-trie.js';
@@ -34,9 +33,13 @@ export interface ExpressionPath {
   readonly wildcard: boolean;
 }
 
-/** One certified v2 response: the hash of its expression and of the response itself. */
+/**
+ * One certified v2 response: the hash of its expression, of the request it answers (only when
+ * the expression certifies the request) and of the response itself.
+ */
 export interface CertifiedResponse {
   readonly expressionHash: Uint8Array;
+  readonly requestHash?: Uint8Array | undefined;
   readonly responseHash: Uint8Array;
 }
 
@@ -69,7 +72,7 @@ export class CertificationTree {
     this.#root = withPath(this.#root, ['http_assets', path], bodyHash);
   }
 
-  /** Adds one certified response at `path` under v2. */
+  /** Adds one certified response (of an expression without request certification) at `path`. */
   addV2(path: ExpressionPath, expressionHash: Uint8Array, responseHash: Uint8Array): void {
     this.#root = withPath(
       this.#root,
@@ -80,19 +83,14 @@ export class CertificationTree {
 
   /** Replaces every v2 response certified at `path` with `responses` (none removes the path). */
   setV2(path: ExpressionPath, responses: readonly CertifiedResponse[]): void {
-    const byExpression = new Map<string, { hash: Uint8Array; responses: Uint8Array[] }>();
-    for (const { expressionHash, responseHash } of responses) {
-      const key = bytesToHex(expressionHash);
-      const entry = byExpression.get(key) ?? { hash: expressionHash, responses: [] };
-      entry.responses.push(responseHash);
-      byExpression.set(key, entry);
+    let expressions = EMPTY_NODE;
+    for (const { expressionHash, requestHash, responseHash } of responses) {
+      expressions = withPath(
+        expressions,
+        [expressionHash, requestHash ?? '', responseHash],
+        EMPTY_LEAF,
+      );
     }
-    const expressions = trieNode(
-      [...byExpression.values()].map(
-        ({ hash, responses: hashes }) =>
-          [hash, trieNode([['', trieNode(hashes.map((h) => [h, EMPTY_LEAF] as const))]])] as const,
-      ),
-    );
     this.#root = withPath(
       this.#root,
       expressionLabels(path),
@@ -141,9 +139,10 @@ export class CertificationTree {
     certifiedAt: ExpressionPath,
     expressionHash: Uint8Array,
     responseHash: Uint8Array,
+    requestHash?: Uint8Array,
   ): HashTree {
     const paths: PathLabel[][] = [
-      [...expressionLabels(certifiedAt), expressionHash, '', responseHash],
+      [...expressionLabels(certifiedAt), expressionHash, requestHash ?? '', responseHash],
     ];
     if (certifiedAt.wildcard) {
       const segments = pathSegments(requestPath);

@@ -36,6 +36,21 @@ function headersHash(status: number, headers: readonly HeaderField[]): Uint8Arra
   return sha256(concatBytes(pairs));
 }
 
+const EMPTY_BODY_SHA256 = sha256(new Uint8Array(0));
+
+/**
+ * The certified request hash (ic-http-certification `request_hash`) of a bodiless request
+ * without a query string: `sha256(RI-hash(certified headers + ":ic-cert-method") ‖ sha256(""))`.
+ */
+export function requestHash(method: string, certifiedHeaders: readonly HeaderField[]): Uint8Array {
+  const pairs = certifiedHeaders.map(([name, value]) =>
+    concatBytes([textHash(name.toLowerCase()), textHash(value)]),
+  );
+  pairs.push(concatBytes([textHash(':ic-cert-method'), textHash(method)]));
+  pairs.sort(compareBytes);
+  return sha256(concatBytes([sha256(concatBytes(pairs)), EMPTY_BODY_SHA256]));
+}
+
 /** A site answers with a handful of statuses: hash each once. */
 const statusHashes = new Map<number, Uint8Array>();
 

@@ -1,7 +1,16 @@
 import { bytesToHex } from '@citadel/protocol';
 import { sha256 } from '../crypto/sha256.js';
-import { CERTIFICATE_EXPRESSION_HEADER, responseExpression } from '../certification/expression.js';
-import { type HeaderField, responseHash, textHash } from '../certification/response-hash.js';
+import {
+  CERTIFICATE_EXPRESSION_HEADER,
+  rangeExpression,
+  responseExpression,
+} from '../certification/expression.js';
+import {
+  type HeaderField,
+  requestHash,
+  responseHash,
+  textHash,
+} from '../certification/response-hash.js';
 import type { Asset, AssetEncoding } from '../state/types.js';
 
 /**
@@ -36,10 +45,8 @@ export const DEFAULT_SECURITY_HEADERS: readonly HeaderField[] = [
 ];
 
 /**
- * `status` 200 (or 404 for a not-found page) with the encoding's body.
- * Headers, in order: content-type, content-encoding (unless identity), cache-control (when
- * the asset has a max age), etag, the asset's own headers (names lowercased), then the default
- * security headers the asset does not set itself (when `securityHeaders` is on).
+ * `status` 200 (or 404 for a not-found page) with the encoding's body; headers: content-type,
+ * then {@link assetHeaders}.
  */
 export function assetResponse(
   asset: Asset,
@@ -47,6 +54,75 @@ export function assetResponse(
   status: number,
   options: { readonly securityHeaders: boolean },
 ): AssetResponse {
+  return certified(
+    status,
+    asset.contentType,
+    assetHeaders(asset, encoding, options),
+    encoding.sha256,
+  );
+}
+
+/** A `206` range response: one chunk of a large encoding, certified with its request. */
+export interface ChunkResponse extends AssetResponse {
+  readonly requestHash: Uint8Array;
+  /** The `Range` request header this chunk answers (none for the first chunk). */
+  readonly range: string | undefined;
+}
+
+/**
+ * Chunk `index` of an encoding whose chunk hashes are known, as a `206` with
+ * `content-range: bytes <start>-<end>/<total>` (ic-asset-certification's scheme): a gateway
+ * asks for the first chunk without a `Range` header and for each next one with
+ * `Range: bytes=<start>-`, verifying every piece before passing it on.
+ */
+export function chunkResponse(
+  asset: Asset,
+  encoding: AssetEncoding,
+  index: number,
+  options: { readonly securityHeaders: boolean },
+): ChunkResponse {
+  const chunkHash = encoding.chunkSha256s?.[index];
+  const chunk = encoding.chunks[index];
+  if (chunkHash === undefined || chunk === undefined) {
+    throw new RangeError(`no chunk ${index} with a known hash in ${asset.key}`);
+  }
+  const start = index * (encoding.chunks[0] as Uint8Array).length;
+  const end = start + chunk.length - 1;
+  const extra = [
+    ...assetHeaders(asset, encoding, options),
+    ['content-range', `bytes ${start}-${end}/${encoding.totalLength}`] as const,
+  ];
+  const range = index === 0 ? undefined : `bytes=${start}-`;
+  const expression = rangeExpression(
+    range !== undefined,
+    extra.map(([name]) => name),
+  );
+  const headers: HeaderField[] = [
+    ['content-type', asset.contentType],
+    ...extra,
+    [CERTIFICATE_EXPRESSION_HEADER, expression],
+  ];
+  return {
+    status: 206,
+    headers,
+    expression,
+    expressionHash: textHash(expression),
+    responseHash: responseHash(206, headers, chunkHash, { bodyIsHash: true }),
+    requestHash: requestHash('GET', range === undefined ? [] : [['range', range]]),
+    range,
+  };
+}
+
+/**
+ * The headers after content-type: content-encoding (unless identity), cache-control (when
+ * the asset has a max age), etag, the asset's own headers (names lowercased), then the default
+ * security headers the asset does not set itself (when `securityHeaders` is on).
+ */
+function assetHeaders(
+  asset: Asset,
+  encoding: AssetEncoding,
+  options: { readonly securityHeaders: boolean },
+): HeaderField[] {
   const extra: HeaderField[] = [];
   if (encoding.contentEncoding !== 'identity') {
     extra.push(['content-encoding', encoding.contentEncoding]);
@@ -65,7 +141,7 @@ export function assetResponse(
       }
     }
   }
-  return certified(status, asset.contentType, extra, encoding.sha256);
+  return extra;
 }
 
 /** The plain `404 not found` served when a site has no 404 page and no fallback. */

@@ -9,14 +9,17 @@ import {
   type AssetResponse,
   NOT_FOUND_BODY,
   assetResponse,
+  chunkResponse,
   plainNotFound,
 } from './asset-response.js';
-import { ROOT_WILDCARD, type SiteOptions, fallbackOf } from './site-certification.js';
+import { ROOT_WILDCARD, type SiteOptions, fallbackOf, servesRanges } from './site-certification.js';
 
 /**
  * `http_request` of the asset canister (HTTP gateway protocol): finds the asset for the
  * request path (aliases included), picks an encoding the client accepts, and attaches the
- * certificate for exactly the response sent — v2 when the gateway asks for it, v1 otherwise. Paths that match nothing get the site's
+ * certificate for exactly the response sent — v2 when the gateway asks for it, v1 otherwise.
+ * A large encoding whose chunk hashes are known is served to v2 gateways as `206` ranges, each
+ * verifiable on its own (see `chunkResponse`); others stream whole-body-certified chunks. Paths that match nothing get the site's
  * fallback, certified at the root wildcard. Bodies larger than one chunk continue through
  * `http_request_streaming_callback`.
  */
@@ -73,6 +76,19 @@ export function httpRequest(request: HttpRequest, context: HttpContext): HttpRes
     }
     const encoding = chooseEncoding(asset, header(request, 'accept-encoding'));
     const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
+    const chunk =
+      v2 && servesRanges(encoding) ? chunkIndex(encoding, header(request, 'range')) : undefined;
+    if (chunk !== undefined) {
+      const response = chunkResponse(asset, encoding, chunk, context.options);
+      return {
+        status: 206,
+        headers: [
+          ...response.headers,
+          ['IC-Certificate', v2Header(context, path, at, response, response.requestHash)],
+        ],
+        body: encoding.chunks[chunk] as Uint8Array,
+      };
+    }
     return respond(
       context,
       path,
@@ -160,12 +176,38 @@ function v2Header(
   path: string,
   at: ExpressionPath,
   response: AssetResponse,
+  requestHash?: Uint8Array,
 ): string {
   return certificateHeader({
     certificate: context.certificate,
-    tree: context.tree.v2Witness(path, at, response.expressionHash, response.responseHash),
+    tree: context.tree.v2Witness(
+      path,
+      at,
+      response.expressionHash,
+      response.responseHash,
+      requestHash,
+    ),
     expressionPath: expressionLabels(at),
   });
+}
+
+/**
+ * Which chunk a range request asks for: none given means the first; `bytes=<start>-` at a chunk
+ * boundary means that chunk. Any other range (not at a boundary, with an end, several ranges)
+ * gets the whole body instead, which HTTP allows and which is certified.
+ */
+function chunkIndex(encoding: AssetEncoding, range: string | undefined): number | undefined {
+  if (range === undefined) {
+    return 0;
+  }
+  const match = /^bytes=(\d+)-$/.exec(range.trim());
+  const chunkLength = (encoding.chunks[0] as Uint8Array).length;
+  if (match === null) {
+    return undefined;
+  }
+  const start = Number(match[1]);
+  const index = start / chunkLength;
+  return Number.isInteger(index) && index < encoding.chunks.length ? index : undefined;
 }
 
 /** The encoding to send: the server's favourite among those the client accepts. */

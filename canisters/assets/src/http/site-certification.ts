@@ -8,7 +8,12 @@ import { pathSegments } from '../certification/request-path.js';
 import { aliasesOf } from '../state/aliases.js';
 import type { AssetReader } from '../state/asset-view.js';
 import type { Asset, AssetEncoding } from '../state/types.js';
-import { type AssetResponse, assetResponse, plainNotFound } from './asset-response.js';
+import {
+  type AssetResponse,
+  assetResponse,
+  chunkResponse,
+  plainNotFound,
+} from './asset-response.js';
 
 /**
  * Which responses of a site are certified, and where (official asset canister rules, plus a
@@ -67,6 +72,14 @@ export function v1Encoding(asset: Asset): AssetEncoding | undefined {
   return asset.encodings.values().next().value;
 }
 
+/**
+ * Whether an encoding is also served as verifiable ranges: it spans several chunks and the
+ * uploader sent each chunk's hash (hashing megabytes in the canister is out of reach).
+ */
+export function servesRanges(encoding: AssetEncoding): boolean {
+  return encoding.chunks.length > 1 && encoding.chunkSha256s !== undefined;
+}
+
 /** The paths whose responses depend on the asset under `key`: the key and its aliases. */
 export function pathsOf(key: string): string[] {
   return [key, ...aliasesOf(key)];
@@ -84,6 +97,11 @@ export function certifyPath(
   const responses: CertifiedResponse[] = [];
   for (const encoding of asset?.encodings.values() ?? []) {
     responses.push(assetResponse(asset as Asset, encoding, 200, options));
+    if (servesRanges(encoding)) {
+      for (let index = 0; index < encoding.chunks.length; index++) {
+        responses.push(chunkResponse(asset as Asset, encoding, index, options));
+      }
+    }
   }
   tree.setV2(at, responses);
   tree.setV1(path, asset === undefined ? undefined : v1Encoding(asset)?.sha256);

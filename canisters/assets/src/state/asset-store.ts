@@ -40,6 +40,11 @@ export type BatchOperation =
         readonly chunk_ids: readonly bigint[];
         readonly last_chunk?: Uint8Array | undefined;
         readonly sha256?: Uint8Array | undefined;
+        /**
+         * Citadel extension: the SHA-256 of each {@link MAX_CHUNK_BYTES} piece of the content,
+         * so large assets can be served as separately verifiable ranges.
+         */
+        readonly chunk_sha256s?: readonly Uint8Array[] | undefined;
       };
     }
   | { readonly UnsetAssetContent: { readonly key: string; readonly content_encoding: string } }
@@ -363,7 +368,14 @@ export class AssetStore {
       if (args.last_chunk !== undefined) {
         chunks.push(args.last_chunk);
       }
-      this.#setContent(asset, args.content_encoding, chunks, args.sha256, nowNs);
+      this.#setContent(
+        asset,
+        args.content_encoding,
+        chunks,
+        args.sha256,
+        nowNs,
+        args.chunk_sha256s,
+      );
     } else if ('UnsetAssetContent' in operation) {
       const args = operation.UnsetAssetContent;
       this.#writable(args.key).encodings.delete(args.content_encoding);
@@ -483,6 +495,7 @@ export class AssetStore {
     pieces: readonly Uint8Array[],
     expectedSha256: Uint8Array | undefined,
     nowNs: bigint,
+    chunkSha256s?: readonly Uint8Array[],
   ): void {
     if (pieces.length === 0) {
       throw assetsError(
@@ -509,14 +522,45 @@ export class AssetStore {
         actual: bytesToHex(digest),
       });
     }
+    const chunks = evenChunks(pieces, totalLength);
     asset.encodings.set(contentEncoding, {
       contentEncoding,
-      chunks: evenChunks(pieces, totalLength),
+      chunks,
       totalLength,
       sha256: digest,
+      chunkSha256s:
+        chunkSha256s === undefined
+          ? undefined
+          : this.#checkedChunkHashes(asset.key, chunks, chunkSha256s),
       modifiedNs: nowNs,
     });
     this.#markChanged(asset.key);
+  }
+
+  /** The client's per-chunk hashes, if they fit the chunks (and match them, unless trusted). */
+  #checkedChunkHashes(
+    key: string,
+    chunks: readonly Uint8Array[],
+    hashes: readonly Uint8Array[],
+  ): readonly Uint8Array[] {
+    if (hashes.length !== chunks.length || hashes.some((hash) => hash.length !== 32)) {
+      throw assetsError(
+        AssetsErrorCode.CHUNK_HASHES_INVALID,
+        `chunk_sha256s must hold one 32-byte hash per ${MAX_CHUNK_BYTES}-byte piece: ${chunks.length} expected, ${hashes.length} given`,
+        { key, expected: chunks.length, given: hashes.length },
+      );
+    }
+    if (!this.#trustClientHashes) {
+      chunks.forEach((chunk, index) => {
+        if (!bytesEqual(new Sha256().update(chunk).digest(), hashes[index] as Uint8Array)) {
+          throw assetsError(AssetsErrorCode.SHA256_MISMATCH, `sha256 mismatch in chunk ${index}`, {
+            key,
+            index,
+          });
+        }
+      });
+    }
+    return hashes.map((hash) => hash.slice());
   }
 
   #markChanged(key: string): void {

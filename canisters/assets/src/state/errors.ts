@@ -18,6 +18,7 @@ export const AssetsErrorCode = {
   PROPOSAL_REFUSED: 'ASSETS_PROPOSAL_REFUSED',
   EVIDENCE_NOT_COMPUTED: 'ASSETS_EVIDENCE_NOT_COMPUTED',
   EVIDENCE_MISMATCH: 'ASSETS_EVIDENCE_MISMATCH',
+  CHUNK_HASHES_INVALID: 'ASSETS_CHUNK_HASHES_INVALID',
 } as const;
 
 export type AssetsErrorCode = (typeof AssetsErrorCode)[keyof typeof AssetsErrorCode];

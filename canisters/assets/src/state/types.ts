@@ -8,6 +8,11 @@ export interface AssetEncoding {
   readonly chunks: readonly Uint8Array[];
   readonly totalLength: number;
   readonly sha256: Uint8Array;
+  /**
+   * The SHA-256 of each chunk, when the uploader sent them (a Citadel extension): then each
+   * chunk can be served and verified on its own as a `206` range response.
+   */
+  readonly chunkSha256s?: readonly Uint8Array[] | undefined;
   /** When this encoding was last set, in ns since the epoch. */
   readonly modifiedNs: bigint;
 }

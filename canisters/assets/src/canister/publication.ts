@@ -1,4 +1,4 @@
-import { certifiedDataSet, chunk, performanceCounter, setTimer } from 'azle';
+import { certifiedDataSet, chunk, performanceCounter, setTimer, time } from 'azle';
 import { CertificationTree } from '../certification/certification-tree.js';
 import { CertificationJob, type SiteOptions } from '../http/site-certification.js';
 import type { AssetStore } from '../state/asset-store.js';
@@ -17,6 +17,11 @@ import type { AssetReader } from '../state/asset-view.js';
 
 /** Instructions a message spends on certification before continuing in the next one. */
 export const STEP_INSTRUCTIONS = 5_000_000_000n;
+/**
+ * A job that has not stepped for this long died (a message of it trapped, which rolls back
+ * only that message): the next change takes over its keys instead of waiting for ever.
+ */
+const STALLED_NS = 60_000_000_000n;
 /** `post_upgrade` may certify for this long before handing over to a timer (limit: 300 B). */
 const UPGRADE_INSTRUCTIONS = 150_000_000_000n;
 
@@ -30,6 +35,8 @@ export interface Served {
 interface RunningJob {
   readonly job: CertificationJob;
   readonly options: SiteOptions;
+  /** The keys it certifies, handed back to the queue if it dies. */
+  readonly keys: readonly string[];
   /** The snapshot it certifies. */
   readonly site: AssetReader;
   /** The last change it includes. */
@@ -44,7 +51,9 @@ export class Publication {
   /** Changes handed in so far, and how many of them are served. */
   #requested = 0;
   #published = 0;
-  #running = false;
+  #running: RunningJob | undefined;
+  /** When the running job last made progress. */
+  #heartbeatNs = 0n;
 
   constructor(store: AssetStore, options: SiteOptions) {
     this.#store = store;
@@ -75,10 +84,17 @@ export class Publication {
   async publish(keys: Iterable<string>): Promise<void> {
     const ticket = this.#request(keys);
     while (this.#published < ticket) {
-      if (this.#running) {
-        await chunk();
+      if (this.#running !== undefined && time() - this.#heartbeatNs > STALLED_NS) {
+        console.error(
+          `certification of ${this.#running.keys.length} keys stalled; starting it over`,
+        );
+        this.#request(this.#running.keys);
+        this.#running = undefined;
+      }
+      if (this.#running === undefined) {
+        await this.#drive(this.#startJob(this.#served?.tree ?? new CertificationTree()));
       } else {
-        await this.#certify();
+        await chunk();
       }
     }
   }
@@ -97,14 +113,7 @@ export class Publication {
       this.#finish(job, done);
       return;
     }
-    this.#running = true;
-    setTimer(0, async () => {
-      try {
-        await this.#drive(job);
-      } finally {
-        this.#running = false;
-      }
-    });
+    setTimer(0, () => this.#drive(job));
   }
 
   #request(keys: Iterable<string>): number {
@@ -115,25 +124,25 @@ export class Publication {
     return this.#requested;
   }
 
-  async #certify(): Promise<void> {
-    this.#running = true;
-    try {
-      await this.#drive(this.#startJob(this.#served?.tree ?? new CertificationTree()));
-    } finally {
-      this.#running = false;
-    }
-  }
-
-  /** A job for every change handed in so far, over the store as it is now. */
+  /** A job for every change handed in so far, over the store as it is now; it runs next. */
   #startJob(base: CertificationTree): RunningJob {
     const site = this.#store.snapshot();
-    const job = new CertificationJob(base, site, [...this.#pending], this.#options);
+    const keys = [...this.#pending];
+    const job = new CertificationJob(base, site, keys, this.#options);
     this.#pending.clear();
-    return { job, site, options: this.#options, ticket: this.#requested };
+    const running = { job, site, options: this.#options, keys, ticket: this.#requested };
+    this.#running = running;
+    this.#heartbeatNs = time();
+    return running;
   }
 
+  /** Runs a job in steps, one per message, until it is served. */
   async #drive(running: RunningJob): Promise<void> {
     for (;;) {
+      if (this.#running !== running) {
+        return; // taken over after a stall
+      }
+      this.#heartbeatNs = time();
       const start = performanceCounter(0);
       const done = running.job.run(() => performanceCounter(0) - start > STEP_INSTRUCTIONS);
       if (done !== undefined) {
@@ -151,5 +160,6 @@ export class Publication {
     this.#served = { site: running.site, tree: done.tree, options: running.options };
     certifiedDataSet(done.rootHash);
     this.#published = running.ticket;
+    this.#running = undefined;
   }
 }

@@ -2,7 +2,7 @@ import { verifyRequestResponsePair } from '@dfinity/response-verification';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { CertificationTree } from '../certification/certification-tree.js';
-import { AssetStore, type BatchOperation } from '../state/asset-store.js';
+import { AssetStore, type BatchOperation, MAX_CHUNK_BYTES } from '../state/asset-store.js';
 import type { AssetReader } from '../state/asset-view.js';
 import {
   FIVE_MINUTES_NS,
@@ -147,6 +147,45 @@ describe('incremental site certification', () => {
         expect(runs).toBeGreaterThan(KEYS.length);
       }
     }
+  });
+
+  it('stops between the chunk responses of one large asset, so no step grows with file size', () => {
+    const store = new AssetStore();
+    const chunks = 6;
+    const content = new Uint8Array(chunks * MAX_CHUNK_BYTES).fill(7);
+    const pieces = Array.from({ length: chunks }, (_, i) =>
+      content.subarray(i * MAX_CHUNK_BYTES, (i + 1) * MAX_CHUNK_BYTES),
+    );
+    const digest = sha256(pieces[0] as Uint8Array);
+    store.commitBatch(
+      0n,
+      [
+        { CreateAsset: { key: '/big.bin', content_type: 'application/octet-stream' } },
+        {
+          SetAssetContent: {
+            key: '/big.bin',
+            content_encoding: 'identity',
+            chunk_ids: [],
+            last_chunk: content,
+            sha256: sha256(content),
+            chunk_sha256s: pieces.map(() => digest),
+          },
+        },
+      ],
+      TEST_NOW_NS,
+    );
+    const site = store.snapshot();
+    const job = new CertificationJob(new CertificationTree(), site, ['/big.bin'], OPTIONS);
+    let runs = 0;
+    let done: ReturnType<CertificationJob['run']>;
+    do {
+      let budget = 1;
+      done = job.run(() => budget-- <= 0);
+      runs++;
+    } while (done === undefined && runs < 1_000);
+    // One response for the whole body and one per chunk, each in a run of its own.
+    expect(runs).toBeGreaterThan(chunks + 1);
+    expect(done?.rootHash).toEqual(certifySite(site, OPTIONS).rootHash());
   });
 
   it('keeps the served snapshot verifiable while the next version is being certified', () => {

@@ -85,25 +85,36 @@ export function pathsOf(key: string): string[] {
   return [key, ...aliasesOf(key)];
 }
 
-/** Certifies in `tree` what `site` serves at `path` now (nothing, if no asset is served there). */
-export function certifyPath(
-  tree: CertificationTree,
+/**
+ * The v2 responses certified at `path` for what `site` serves there now (none if nothing),
+ * one at a time: a large asset served as ranges has one per chunk, so a job can stop between
+ * any two of them.
+ */
+export function* pathResponses(
   site: AssetReader,
   path: string,
   options: SiteOptions,
-): void {
-  const at: ExpressionPath = { segments: pathSegments(path), wildcard: false };
+): Generator<CertifiedResponse> {
   const asset = site.resolve(path);
-  const responses: CertifiedResponse[] = [];
   for (const encoding of asset?.encodings.values() ?? []) {
-    responses.push(assetResponse(asset as Asset, encoding, 200, options));
+    yield assetResponse(asset as Asset, encoding, 200, options);
     if (servesRanges(encoding)) {
       for (let index = 0; index < encoding.chunks.length; index++) {
-        responses.push(chunkResponse(asset as Asset, encoding, index, options));
+        yield chunkResponse(asset as Asset, encoding, index, options);
       }
     }
   }
-  tree.setV2(at, responses);
+}
+
+/** Puts `responses` (and the v1 body hash) at `path`, replacing what was certified there. */
+function setPath(
+  tree: CertificationTree,
+  site: AssetReader,
+  path: string,
+  responses: readonly CertifiedResponse[],
+): void {
+  const asset = site.resolve(path);
+  tree.setV2({ segments: pathSegments(path), wildcard: false }, responses);
   tree.setV1(path, asset === undefined ? undefined : v1Encoding(asset)?.sha256);
 }
 
@@ -140,6 +151,14 @@ export class CertificationJob {
   readonly #site: AssetReader;
   readonly #options: SiteOptions;
   readonly #paths: string[];
+  /** The path being certified, when a run stopped part-way through its responses. */
+  #current:
+    | {
+        readonly path: string;
+        readonly responses: CertifiedResponse[];
+        readonly pending: Iterator<CertifiedResponse>;
+      }
+    | undefined;
   #fallbackPending: boolean;
 
   /**
@@ -172,14 +191,32 @@ export class CertificationJob {
 
   /** Paths still to certify. */
   get remaining(): number {
-    return this.#paths.length + (this.#fallbackPending ? 1 : 0);
+    return (
+      this.#paths.length + (this.#current === undefined ? 0 : 1) + (this.#fallbackPending ? 1 : 0)
+    );
   }
 
   run(
     overBudget: OverBudget,
   ): { readonly tree: CertificationTree; readonly rootHash: Uint8Array } | undefined {
-    for (let path = this.#paths.pop(); path !== undefined; path = this.#paths.pop()) {
-      certifyPath(this.#tree, this.#site, path, this.#options);
+    for (;;) {
+      if (this.#current === undefined) {
+        const path = this.#paths.pop();
+        if (path === undefined) {
+          break;
+        }
+        const pending = pathResponses(this.#site, path, this.#options);
+        this.#current = { path, responses: [], pending };
+      }
+      const current = this.#current;
+      for (let next = current.pending.next(); next.done !== true; next = current.pending.next()) {
+        current.responses.push(next.value);
+        if (overBudget()) {
+          return undefined;
+        }
+      }
+      setPath(this.#tree, this.#site, current.path, current.responses);
+      this.#current = undefined;
       if (overBudget()) {
         return undefined;
       }

@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // In a canister, the console is the canister log (Azle routes it to ic0.debug_print).
+    files: ['canisters/*/src/index.ts', 'canisters/*/src/canister/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

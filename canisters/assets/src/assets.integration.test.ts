@@ -364,6 +364,55 @@ describe('asset canister on the replica', () => {
     expect(sha256(whole)).toEqual(sha256(content));
   });
 
+  it('fails closed on bad uploads and keeps serving: a wrong hash fails verification, a bad operation is refused', async () => {
+    const batch = assets.batch();
+    await batch.store(utf8.encode('would be new'), { fileName: 'new.txt' });
+    await batch.store(utf8.encode('never'), { fileName: 'bad.txt', sha256: new Uint8Array(32) });
+    // Trusted client hashes are certified as sent, so the bad one is not caught by the
+    // canister: the commit lands, and a verifying gateway refuses the body it cannot match.
+    await batch.commit();
+    const good = await fetchVerified('/new.txt');
+    expect(new TextDecoder().decode(good.verified.response?.body)).toBe('would be new');
+    await expect(fetchVerified('/bad.txt')).rejects.toThrow();
+
+    const raw = Actor.createActor<Record<string, (...args: unknown[]) => Promise<unknown>>>(
+      ({ IDL: I }) =>
+        I.Service({
+          delete_asset: I.Func([I.Record({ key: I.Text })], [], []),
+          set_asset_content: I.Func(
+            [
+              I.Record({
+                key: I.Text,
+                content_encoding: I.Text,
+                chunk_ids: I.Vec(I.Nat),
+                last_chunk: I.Opt(I.Vec(I.Nat8)),
+                sha256: I.Opt(I.Vec(I.Nat8)),
+              }),
+            ],
+            [],
+            [],
+          ),
+        }),
+      { agent: await net.agent(owner), canisterId },
+    );
+    await expect(
+      raw.set_asset_content({
+        key: '/new.txt',
+        content_encoding: 'identity',
+        chunk_ids: [999_999n],
+        last_chunk: [],
+        sha256: [],
+      }),
+    ).rejects.toThrow(/chunk not found: 999999/);
+    await expect(raw.delete_asset({ key: 'no-leading-slash' })).resolves.toBeUndefined();
+    const still = await fetchVerified('/new.txt');
+    expect(new TextDecoder().decode(still.verified.response?.body)).toBe('would be new');
+    // Deleting the bad asset leaves a path that verifies again (the site's fallback).
+    await raw.delete_asset({ key: '/bad.txt' });
+    const gone = await fetchVerified('/bad.txt');
+    expect(gone.verified.response?.statusCode).toBe(gone.status);
+  });
+
   it('keeps content, permissions and certification across an upgrade', async () => {
     const management = await net.management(owner);
     await management.install_code({

@@ -112,6 +112,13 @@ export interface StartReplicaOptions {
    * must be reopened with the same values for its round log to replay. @default mainnet's
    */
   readonly instructionLimits?: Partial<InstructionLimits>;
+  /**
+   * Serves what is not the replica's API (paths outside `/api/`) on the same port: the HTTP
+   * gateway, built once the replica exists. Without it those paths answer 404.
+   */
+  readonly frontend?: (
+    replica: Replica,
+  ) => Promise<(request: Request) => Promise<Response>> | ((request: Request) => Promise<Response>);
   readonly log?: (line: string) => void;
 }
 
@@ -168,7 +175,15 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
     log(`Replayed ${records.length} rounds logged after the checkpoint of round ${height}.`);
   }
   const host = options.host ?? '127.0.0.1';
-  const bound = await serveHandler(replica.fetch, {
+  const frontend = options.frontend === undefined ? undefined : await options.frontend(replica);
+  const handler =
+    frontend === undefined
+      ? replica.fetch
+      : (request: Request) =>
+          new URL(request.url).pathname.startsWith('/api/')
+            ? replica.fetch(request)
+            : frontend(request);
+  const bound = await serveHandler(handler, {
     host,
     port: options.port ?? DEFAULT_PORT,
     log,

@@ -6,15 +6,32 @@ import type { ReplicaFactory } from '../network/start-network.js';
 import { startNetwork } from '../network/start-network.js';
 import type { StartFlags } from '../parse-command-line.js';
 
-/** Loads `startReplica` from `@citadel/replica` on first use, so other commands stay light. */
+/**
+ * Loads `startReplica` from `@citadel/replica` (and the gateway served beside it on the same
+ * port) on first use, so other commands stay light.
+ */
 export async function loadReplicaFactory(): Promise<ReplicaFactory> {
   try {
     const { startReplica } = await import('@citadel/replica');
-    return (options) => startReplica(options);
+    const { connectGateway } = await import('@citadel/gateway');
+    return (options) =>
+      startReplica({
+        ...options,
+        frontend: async (replica) => {
+          const gateway = await connectGateway({
+            replicaUrl: 'http://127.0.0.1',
+            fetch: ((input: string | URL | Request, init?: RequestInit) =>
+              replica.fetch(new Request(input, init))) as typeof fetch,
+            rootKey: replica.rootKeyDer,
+            ...(options.log === undefined ? {} : { log: options.log }),
+          });
+          return (request) => gateway.fetch(request);
+        },
+      });
   } catch (error) {
     throw createCliError(
       CliErrorCode.REPLICA_LOAD_FAILED,
-      `Could not load @citadel/replica (${error instanceof Error ? error.message : String(error)}); run \`npm run build\` first.`,
+      `Could not load @citadel/replica or @citadel/gateway (${error instanceof Error ? error.message : String(error)}); run \`npm run build\` first.`,
       {},
       { cause: error },
     );

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { HttpAgent } from '@dfinity/agent';
+import { AssetManager } from '@dfinity/assets';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import type { Principal } from '@dfinity/principal';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestNetwork } from '../../replica/src/integration/harness.js';
+import { startTestNetwork } from '../../replica/src/integration/harness.js';
+import { type Gateway, createGateway } from './gateway.js';
+
+/**
+ * The gateway in front of the real replica and the asset canister built from source: every
+ * file of a small site comes out byte for byte, in each encoding, and only after the unmodified
+ * `@dfinity/response-verification` accepted it.
+ */
+
+const ASSETS_WASM = new URL('../../../canisters/assets/dist/assets.wasm.gz', import.meta.url);
+const owner = Ed25519KeyIdentity.generate();
+const utf8 = new TextEncoder();
+
+const FILES: Record<string, { content: Uint8Array; type: string; gzip?: boolean }> = {
+  '/index.html': { content: utf8.encode('<h1>home</h1>'), type: 'text/html', gzip: true },
+  '/404.html': { content: utf8.encode('<h1>lost</h1>'), type: 'text/html' },
+  '/docs/guide.html': { content: utf8.encode('<h1>guide</h1>'), type: 'text/html' },
+  '/ünï cødé.txt': { content: utf8.encode('unicode'), type: 'text/plain' },
+  '/media/big.bin': {
+    content: new Uint8Array(5_000_000).map((_, i) => (i * 7 + (i >> 9)) & 0xff),
+    type: 'application/octet-stream',
+  },
+};
+
+describe('gateway in front of the replica', () => {
+  let net: TestNetwork;
+  let canisterId: Principal;
+  let gateway: Gateway;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    net = await startTestNetwork();
+    canisterId = await net.deploy(owner, new Uint8Array(readFileSync(ASSETS_WASM)));
+    const assets = new AssetManager({ canisterId, agent: await net.agent(owner) });
+    const batch = assets.batch();
+    for (const [key, file] of Object.entries(FILES)) {
+      const slash = key.lastIndexOf('/');
+      const where = { path: key.slice(0, slash), fileName: key.slice(slash + 1) };
+      await batch.store(file.content, {
+        ...where,
+        contentType: file.type,
+        sha256: sha256(file.content),
+      });
+      if (file.gzip === true) {
+        const zipped = new Uint8Array(gzipSync(file.content));
+        await batch.store(zipped, {
+          ...where,
+          contentType: file.type,
+          contentEncoding: 'gzip',
+          sha256: sha256(zipped),
+        });
+      }
+    }
+    await batch.commit();
+    const agent: HttpAgent = await net.agent();
+    gateway = createGateway({
+      agent,
+      rootKey: net.replica.rootKeyDer,
+      log: (line) => logged.push(line),
+    });
+  }, 120_000);
+  afterAll(() => net.close());
+
+  function get(path: string, headers: Record<string, string> = {}) {
+    return gateway.fetch(
+      new Request(`http://${canisterId.toText()}.localhost:4943${encodeURI(path)}`, { headers }),
+    );
+  }
+
+  it('serves every file byte for byte, verified, in each encoding', async () => {
+    for (const [key, file] of Object.entries(FILES)) {
+      const response = await get(key, { 'accept-encoding': 'identity' });
+      expect(response.status, `${key}: ${logged.at(-2)}`).toBe(200);
+      expect(sha256(new Uint8Array(await response.arrayBuffer())), key).toEqual(
+        sha256(file.content),
+      );
+      expect(response.headers.get('content-type'), key).toBe(file.type);
+      expect(response.headers.get('ic-certificate'), key).toBeNull();
+      if (file.gzip === true) {
+        const zipped = await get(key, { 'accept-encoding': 'gzip' });
+        expect(zipped.headers.get('content-encoding')).toBe('gzip');
+        expect(new Uint8Array(await zipped.arrayBuffer())).toEqual(
+          new Uint8Array(gzipSync(file.content)),
+        );
+      }
+    }
+  });
+
+  it('serves aliases, the certified 404 page, and answers If-None-Match from the certified ETag', async () => {
+    expect(await (await get('/docs/guide')).text()).toBe('<h1>guide</h1>');
+    const missing = await get('/nowhere');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe('<h1>lost</h1>');
+    const first = await get('/');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+    const again = await get('/', { 'if-none-match': etag ?? '' });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
+  it('finds the canister from ?canisterId= too, and explains a host that names none', async () => {
+    const byQuery = await gateway.fetch(
+      new Request(`http://localhost:4943/docs/guide.html?canisterId=${canisterId.toText()}`),
+    );
+    expect(await byQuery.text()).toBe('<h1>guide</h1>');
+    const none = await gateway.fetch(new Request('http://localhost:4943/'));
+    expect(none.status).toBe(400);
+    expect(none.headers.get('x-citadel-error')).toBe('GATEWAY_NO_CANISTER');
+    expect(await none.text()).toContain('names no canister');
+    const unknown = await gateway.fetch(
+      new Request('http://ryjl3-tyaaa-aaaaa-aaaba-cai.localhost:4943/'),
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-citadel-error')).toBe('GATEWAY_CANISTER_NOT_FOUND');
+  });
+
+  it('writes an access log line per request', () => {
+    expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
+      true,
+    );
+  });
+});

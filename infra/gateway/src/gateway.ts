@@ -1,0 +1,429 @@
+import { Actor, type ActorSubclass, type HttpAgent } from '@dfinity/agent';
+import type { CitadelError } from '@citadel/protocol';
+import { isCitadelError } from '@citadel/protocol';
+import type { Principal } from '@dfinity/principal';
+import {
+  type CanisterHttpRequest,
+  type CanisterHttpResponse,
+  type HeaderField,
+  type HttpCanisterActor,
+  httpInterface,
+} from './canister/http-interface.js';
+import { GATEWAY_ERROR_STATUS, GatewayErrorCode, gatewayError } from './errors.js';
+import { errorPage } from './pages/error-page.js';
+import {
+  type CanisterTarget,
+  type RoutingOptions,
+  canisterTarget,
+} from './routing/canister-target.js';
+import { type VerifiedResponse, verifyResponse } from './verification/verify-response.js';
+
+/**
+ * The HTTP gateway as a fetch-style handler: finds the canister a request is for, asks its
+ * `http_request` (and `http_request_update` when it says so), collects streamed bodies or
+ * fetches `206` ranges piece by piece, verifies every response against the root key, and only
+ * then answers the browser. Verification failures become a 503 page naming the reason; the
+ * refused bytes are never sent.
+ */
+
+export interface GatewayOptions {
+  /** An agent for the network (its root key fetched or configured). */
+  readonly agent: HttpAgent;
+  /** The network's root public key (DER) that certificates must chain to. */
+  readonly rootKey: Uint8Array;
+  readonly routing?: RoutingOptions;
+  /** Most bytes a streamed body may have: it is verified only once complete. @default 50 MiB */
+  readonly maxStreamedBodyBytes?: number;
+  /** Most bytes of a request body passed to a canister. @default 2 MiB */
+  readonly maxRequestBodyBytes?: number;
+  /** One line per request (access log) and per refusal. */
+  readonly log?: (line: string) => void;
+  /** The clock certificates are checked against, in ns. @default Date.now() */
+  readonly nowNs?: () => bigint;
+}
+
+export interface Gateway {
+  fetch(request: Request): Promise<Response>;
+}
+
+const MIB = 1024 * 1024;
+/** Headers the browser never sees: the certificate itself, and hop-by-hop framing. */
+const HIDDEN_HEADERS = new Set([
+  'ic-certificate',
+  'ic-certificateexpression',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const log = options.log ?? (() => {});
+  const nowNs = options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n);
+  const maxStreamed = options.maxStreamedBodyBytes ?? 50 * MIB;
+  const maxRequestBody = options.maxRequestBodyBytes ?? 2 * MIB;
+  const actors = new Map<string, ActorSubclass<HttpCanisterActor>>();
+
+  function actorFor(canisterId: Principal): ActorSubclass<HttpCanisterActor> {
+    const key = canisterId.toText();
+    let actor = actors.get(key);
+    if (actor === undefined) {
+      actor = Actor.createActor<HttpCanisterActor>(httpInterface, {
+        agent: options.agent,
+        canisterId,
+      });
+      actors.set(key, actor);
+    }
+    return actor;
+  }
+
+  async function handle(request: Request, url: URL, target: CanisterTarget): Promise<Response> {
+    const actor = actorFor(target.canisterId);
+    const body = await readBody(request, maxRequestBody);
+    const canisterRequest: CanisterHttpRequest = {
+      method: request.method,
+      url: url.pathname + url.search,
+      headers: [...request.headers].map(([name, value]) => [name, value]),
+      body,
+      certificate_version: [2],
+    };
+    let answer = await callCanister(() => actor.http_request(canisterRequest));
+    if (answer.upgrade[0] === true) {
+      // Answers of update calls are certified by consensus: the agent checked the certificate.
+      const update = {
+        method: canisterRequest.method,
+        url: canisterRequest.url,
+        headers: canisterRequest.headers,
+        body: canisterRequest.body,
+      };
+      answer = await callCanister(() => actor.http_request_update(update));
+      return toBrowser(request, { ...answer, body: await streamedBody(actor, target, answer) });
+    }
+    if (target.raw) {
+      const raw = await streamedBody(actor, target, answer);
+      return toBrowser(request, { ...answer, body: raw }, { raw: true });
+    }
+    const verify = (req: CanisterHttpRequest, res: CanisterHttpResponse, body: Uint8Array) =>
+      verifyResponse(
+        { url: req.url, method: req.method, headers: req.headers, body: req.body },
+        { status: res.status_code, headers: res.headers, body },
+        { canisterId: target.canisterId.toUint8Array(), rootKey: options.rootKey, nowNs: nowNs() },
+      );
+    const ranged =
+      answer.status_code === 206 && header(canisterRequest.headers, 'range') === undefined;
+    if (ranged) {
+      return rangedToBrowser(request, actor, canisterRequest, answer, verify);
+    }
+    const verified = verify(canisterRequest, answer, await streamedBody(actor, target, answer));
+    return toBrowser(request, verifiedAnswer(verified));
+  }
+
+  /** Collects a streamed body through the callback, up to the limit. */
+  async function streamedBody(
+    actor: ActorSubclass<HttpCanisterActor>,
+    target: CanisterTarget,
+    answer: CanisterHttpResponse,
+  ): Promise<Uint8Array> {
+    const strategy = answer.streaming_strategy[0];
+    if (strategy === undefined) {
+      return answer.body;
+    }
+    const [callbackCanister] = strategy.Callback.callback;
+    if (callbackCanister.toText() !== target.canisterId.toText()) {
+      throw gatewayError(
+        GatewayErrorCode.MALFORMED_RESPONSE,
+        'The canister asked the gateway to stream its body from another canister.',
+        { callbackCanister: callbackCanister.toText() },
+      );
+    }
+    const parts = [answer.body];
+    let total = answer.body.length;
+    let token = strategy.Callback.token as typeof strategy.Callback.token | undefined;
+    while (token !== undefined) {
+      const next = await callCanister(() => actor.http_request_streaming_callback(token as never));
+      total += next.body.length;
+      if (total > maxStreamed) {
+        throw gatewayError(
+          GatewayErrorCode.BODY_TOO_LARGE,
+          `The streamed body is larger than ${maxStreamed} bytes, the most this gateway verifies.`,
+          { limit: maxStreamed },
+        );
+      }
+      parts.push(next.body);
+      token = next.token[0];
+    }
+    return concat(parts, total);
+  }
+
+  /**
+   * A `206` answer to a request without `Range`: the canister serves the asset in certified
+   * pieces. Each next piece is asked for with `Range: bytes=<start>-` and verified before it
+   * is passed on; the browser gets one `200` with the whole length. A piece that fails
+   * verification ends the transfer with an error, so no unverified byte goes out.
+   */
+  async function rangedToBrowser(
+    request: Request,
+    actor: ActorSubclass<HttpCanisterActor>,
+    canisterRequest: CanisterHttpRequest,
+    first: CanisterHttpResponse,
+    verify: (
+      req: CanisterHttpRequest,
+      res: CanisterHttpResponse,
+      body: Uint8Array,
+    ) => VerifiedResponse,
+  ): Promise<Response> {
+    const head = verify(canisterRequest, first, first.body);
+    const range = parseContentRange(header(head.headers, 'content-range'));
+    if (range === undefined || range.start !== 0) {
+      throw gatewayError(
+        GatewayErrorCode.MALFORMED_RESPONSE,
+        'The canister answered with a partial body the gateway cannot continue.',
+        { contentRange: header(head.headers, 'content-range') },
+      );
+    }
+    const total = range.total;
+    let next = range.end + 1;
+    const headers = browserHeaders(
+      head.headers.filter(([name]) => name.toLowerCase() !== 'content-range'),
+    );
+    headers.set('content-length', String(total));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head.body);
+        if (next >= total) {
+          controller.close();
+        }
+      },
+      async pull(controller) {
+        try {
+          const pieceRequest: CanisterHttpRequest = {
+            ...canisterRequest,
+            headers: [
+              ...canisterRequest.headers.filter(([name]) => name.toLowerCase() !== 'range'),
+              ['range', `bytes=${next}-`],
+            ],
+          };
+          const answer = await callCanister(() => actor.http_request(pieceRequest));
+          const piece = verify(pieceRequest, answer, answer.body);
+          const pieceRange = parseContentRange(header(piece.headers, 'content-range'));
+          if (pieceRange === undefined || pieceRange.start !== next || pieceRange.total !== total) {
+            throw gatewayError(
+              GatewayErrorCode.MALFORMED_RESPONSE,
+              'A piece of a ranged body does not continue where the previous one ended.',
+              { expectedStart: next, contentRange: header(piece.headers, 'content-range') },
+            );
+          }
+          controller.enqueue(piece.body);
+          next = pieceRange.end + 1;
+          if (next >= total) {
+            controller.close();
+          }
+        } catch (error) {
+          logRefusal(request, error);
+          controller.error(error);
+        }
+      },
+    });
+    return new Response(request.method === 'HEAD' ? null : stream, { status: 200, headers });
+  }
+
+  function toBrowser(
+    request: Request,
+    answer: { status_code: number; headers: HeaderField[]; body: Uint8Array },
+    flags: { raw?: boolean } = {},
+  ): Response {
+    const headers = browserHeaders(answer.headers);
+    if (flags.raw === true) {
+      headers.set('x-citadel-verification', 'none (raw domain)');
+    }
+    const etag = headers.get('etag');
+    const conditional = request.headers.get('if-none-match');
+    if (
+      answer.status_code === 200 &&
+      etag !== null &&
+      conditional !== null &&
+      matchesEtag(conditional, etag)
+    ) {
+      return new Response(null, { status: 304, headers });
+    }
+    headers.set('content-length', String(answer.body.length));
+    return new Response(request.method === 'HEAD' ? null : answer.body, {
+      status: answer.status_code,
+      headers,
+    });
+  }
+
+  function logRefusal(request: Request, error: unknown): void {
+    const code = isCitadelError(error) ? error.code : 'GATEWAY_INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    log(`gateway refused ${request.method} ${request.url}: ${code} ${message}`);
+  }
+
+  return {
+    async fetch(request: Request): Promise<Response> {
+      const started = performance.now();
+      const url = new URL(request.url);
+      const target = canisterTarget(url, request.headers.get('host') ?? undefined, options.routing);
+      let response: Response;
+      try {
+        if (target === undefined) {
+          throw gatewayError(
+            GatewayErrorCode.NO_CANISTER,
+            `${url.host} names no canister. Open http://<canister-id>.localhost${url.port === '' ? '' : `:${url.port}`}/ or add ?canisterId=<canister-id>.`,
+          );
+        }
+        response = await handle(request, url, target);
+      } catch (error) {
+        logRefusal(request, error);
+        response = refusal(error, target, url);
+      }
+      log(
+        `${request.method} ${target?.canisterId.toText() ?? '-'} ${url.pathname}${url.search} ${response.status} ${Math.round(performance.now() - started)}ms`,
+      );
+      return response;
+    },
+  };
+}
+
+function verifiedAnswer(verified: VerifiedResponse) {
+  return { status_code: verified.status, headers: verified.headers, body: verified.body };
+}
+
+/** Runs a canister call, turning agent failures into gateway errors. */
+async function callCanister<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyCallError(error);
+  }
+}
+
+function classifyCallError(error: unknown): CitadelError {
+  if (isCitadelError(error)) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (/IC0301|canister not found|does not exist|destination invalid/i.test(message)) {
+    return gatewayError(
+      GatewayErrorCode.CANISTER_NOT_FOUND,
+      'No canister with this id exists on the network.',
+      {},
+      error,
+    );
+  }
+  if (/reject|IC0\d\d\d|trapped|Canister/i.test(message)) {
+    return gatewayError(
+      GatewayErrorCode.CANISTER_REJECTED,
+      `The canister could not answer: ${firstLine(message)}`,
+      {},
+      error,
+    );
+  }
+  return gatewayError(
+    GatewayErrorCode.REPLICA_UNAVAILABLE,
+    `The network could not be reached: ${firstLine(message)}`,
+    {},
+    error,
+  );
+}
+
+function refusal(error: unknown, target: CanisterTarget | undefined, url: URL): Response {
+  const citadel = isCitadelError(error) ? error : undefined;
+  const code = (citadel?.code ?? 'GATEWAY_INTERNAL') as GatewayErrorCode;
+  const status = GATEWAY_ERROR_STATUS[code]?.status ?? 500;
+  const message = citadel?.message ?? 'The gateway failed unexpectedly; see its log.';
+  return new Response(
+    errorPage({
+      status,
+      code,
+      message,
+      canisterId: target?.canisterId.toText(),
+      path: url.pathname,
+    }),
+    {
+      status,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-citadel-error': code,
+      },
+    },
+  );
+}
+
+function browserHeaders(fields: readonly HeaderField[]): Headers {
+  const headers = new Headers();
+  for (const [name, value] of fields) {
+    if (!HIDDEN_HEADERS.has(name.toLowerCase())) {
+      headers.append(name, value);
+    }
+  }
+  return headers;
+}
+
+function header(fields: readonly HeaderField[], name: string): string | undefined {
+  return fields.find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+function parseContentRange(value: string | undefined) {
+  const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(value?.trim() ?? '');
+  if (match === null) {
+    return undefined;
+  }
+  const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return end >= start && end < total ? { start, end, total } : undefined;
+}
+
+function matchesEtag(condition: string, etag: string): boolean {
+  return condition
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  if (request.body === null) {
+    return new Uint8Array(0);
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) {
+    throw gatewayError(
+      GatewayErrorCode.REQUEST_TOO_LARGE,
+      `Request bodies are limited to ${limit} bytes.`,
+      { limit },
+    );
+  }
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    total += chunk.value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw gatewayError(
+        GatewayErrorCode.REQUEST_TOO_LARGE,
+        `Request bodies are limited to ${limit} bytes.`,
+        { limit },
+      );
+    }
+    parts.push(chunk.value);
+  }
+  return concat(parts, total);
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) {
+    return parts[0] as Uint8Array;
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}

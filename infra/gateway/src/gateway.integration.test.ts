@@ -124,6 +124,27 @@ describe('gateway in front of the replica', () => {
     expect(unknown.headers.get('x-citadel-error')).toBe('GATEWAY_CANISTER_NOT_FOUND');
   });
 
+  it('serves a verified response from its cache until the cache time ends, then the new version', async () => {
+    let nowMs = Date.now();
+    const cached = createGateway({
+      agent: await net.agent(),
+      rootKey: net.replica.rootKeyDer,
+      cacheTtlMs: 60_000,
+      nowNs: () => BigInt(nowMs) * 1_000_000n,
+    });
+    const url = `http://${canisterId.toText()}.localhost:4943/docs/guide.html`;
+    expect(await (await cached.fetch(new Request(url))).text()).toBe('<h1>guide</h1>');
+    const assets = new AssetManager({ canisterId, agent: await net.agent(owner) });
+    await assets.store(utf8.encode('<h1>guide v2</h1>'), {
+      path: '/docs',
+      fileName: 'guide.html',
+      contentType: 'text/html',
+    });
+    expect(await (await cached.fetch(new Request(url))).text()).toBe('<h1>guide</h1>');
+    nowMs += 61_000;
+    expect(await (await cached.fetch(new Request(url))).text()).toBe('<h1>guide v2</h1>');
+  });
+
   it('writes an access log line per request', () => {
     expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
       true,

@@ -10,12 +10,14 @@ import {
   httpInterface,
 } from './canister/http-interface.js';
 import { GATEWAY_ERROR_STATUS, GatewayErrorCode, gatewayError } from './errors.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { errorPage } from './pages/error-page.js';
 import {
   type CanisterTarget,
   type RoutingOptions,
   canisterTarget,
 } from './routing/canister-target.js';
+import { certificateTimeNs } from './verification/certificate-time.js';
 import { type VerifiedResponse, verifyResponse } from './verification/verify-response.js';
 
 /**
@@ -40,6 +42,11 @@ export interface GatewayOptions {
   readonly log?: (line: string) => void;
   /** The clock certificates are checked against, in ns. @default Date.now() */
   readonly nowNs?: () => bigint;
+  /**
+   * Keep verified responses this long (never past their certificate's freshness); 0 turns
+   * the cache off. @default 2 000 ms
+   */
+  readonly cacheTtlMs?: number;
 }
 
 export interface Gateway {
@@ -63,6 +70,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxStreamed = options.maxStreamedBodyBytes ?? 50 * MIB;
   const maxRequestBody = options.maxRequestBodyBytes ?? 2 * MIB;
   const actors = new Map<string, ActorSubclass<HttpCanisterActor>>();
+  const cacheTtlMs = options.cacheTtlMs ?? 2_000;
+  const cache = cacheTtlMs > 0 ? new ResponseCache({ ttlMs: cacheTtlMs }) : undefined;
 
   function actorFor(canisterId: Principal): ActorSubclass<HttpCanisterActor> {
     const key = canisterId.toText();
@@ -78,6 +87,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   async function handle(request: Request, url: URL, target: CanisterTarget): Promise<Response> {
+    const key = cacheKey(request, url, target);
+    const nowMs = Number(nowNs() / 1_000_000n);
+    const cached = key === undefined ? undefined : cache?.get(key, nowMs);
+    if (cached !== undefined) {
+      return toBrowser(request, {
+        ...cached,
+        headers: [...cached.headers],
+        status_code: cached.status,
+      });
+    }
     const actor = actorFor(target.canisterId);
     const body = await readBody(request, maxRequestBody);
     const canisterRequest: CanisterHttpRequest = {
@@ -115,6 +134,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       return rangedToBrowser(request, actor, canisterRequest, answer, verify);
     }
     const verified = verify(canisterRequest, answer, await streamedBody(actor, target, answer));
+    if (key !== undefined && cache !== undefined && isCacheable(verified)) {
+      const certifiedAtNs = certificateTimeNs(answer.headers);
+      if (certifiedAtNs !== undefined) {
+        const freshUntilMs = Number((certifiedAtNs + MAX_CERTIFICATE_AGE_NS) / 1_000_000n);
+        cache.set(key, verified, nowMs, freshUntilMs);
+      }
+    }
     return toBrowser(request, verifiedAnswer(verified));
   }
 
@@ -283,6 +309,32 @@ export function createGateway(options: GatewayOptions): Gateway {
       return response;
     },
   };
+}
+
+/** A certificate older than this is refused by verification, and never served from cache. */
+const MAX_CERTIFICATE_AGE_NS = 300_000_000_000n;
+
+/**
+ * What identifies a cacheable request: GET or HEAD on a certified domain, without
+ * credentials, keyed by the URL and the request headers asset canisters answer differently to.
+ */
+function cacheKey(request: Request, url: URL, target: CanisterTarget): string | undefined {
+  const idempotent = request.method === 'GET' || request.method === 'HEAD';
+  const personal = request.headers.has('authorization') || request.headers.has('cookie');
+  if (!idempotent || personal || target.raw) {
+    return undefined;
+  }
+  return [
+    target.canisterId.toText(),
+    url.pathname + url.search,
+    request.headers.get('accept-encoding') ?? '',
+    request.headers.get('range') ?? '',
+  ].join('\n');
+}
+
+function isCacheable(verified: VerifiedResponse): boolean {
+  const control = verified.headers.find(([name]) => name.toLowerCase() === 'cache-control')?.[1];
+  return verified.version >= 2 && !/no-store|private/i.test(control ?? '');
 }
 
 function verifiedAnswer(verified: VerifiedResponse) {

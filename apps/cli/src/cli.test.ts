@@ -87,7 +87,7 @@ describe('runCli', () => {
     const h = makeHarness(dir.path);
     expect(await runCli(['deploy'], h.context)).toBe(EXIT_USAGE);
     expect(h.err[0]).toBe(
-      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, network.",
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, gateway, network.",
     );
     expect(h.err.join('\n')).toContain('Usage: citadel <command> [options]');
   });

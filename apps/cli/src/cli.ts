@@ -1,5 +1,6 @@
 import { isCitadelError } from '@citadel/protocol';
 import type { CliContext } from './cli-context.js';
+import { runGatewayCommand } from './commands/gateway.js';
 import { runSnapshotRestoreCommand, runSnapshotSaveCommand } from './commands/snapshot.js';
 import { runStartCommand } from './commands/start.js';
 import { runStatusCommand } from './commands/status.js';
@@ -60,6 +61,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         return await runStopCommand(parsed.flags, context);
       case 'status':
         return await runStatusCommand(parsed.flags, context);
+      case 'gateway':
+        return await runGatewayCommand(parsed.flags, context);
       case 'snapshot-save':
         return await runSnapshotSaveCommand(parsed.flags, context);
       case 'snapshot-restore':

@@ -127,7 +127,7 @@ describe('parseCommandLine', () => {
     const error = parseError(['deploy']);
     expect(error.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
     expect(error.message).toContain("'deploy'");
-    expect(error.message).toContain('Commands: start, stop, status, network.');
+    expect(error.message).toContain('Commands: start, stop, status, gateway, network.');
   });
 
   it('parses stop and status flags', () => {
@@ -265,5 +265,25 @@ describe('parseCommandLine', () => {
       CliErrorCode.UNKNOWN_COMMAND,
     );
     expect(parseError(['help', 'stop', 'now']).code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
+  });
+
+  it('parses citadel gateway with its defaults, mainnet shorthand and bad values', () => {
+    expect(parseCommandLine(['gateway'])).toEqual({
+      kind: 'gateway',
+      flags: { replica: 'http://127.0.0.1:4943', network: 'local', port: 4944, host: '127.0.0.1' },
+    });
+    expect(parseCommandLine(['gateway', '--network', 'ic', '--port', '0'])).toEqual({
+      kind: 'gateway',
+      flags: { replica: 'https://icp-api.io', network: 'ic', port: 0, host: '127.0.0.1' },
+    });
+    expect(
+      parseCommandLine(['gateway', '--replica', 'http://10.0.0.2:8000/', '--host', '0.0.0.0']),
+    ).toMatchObject({ flags: { replica: 'http://10.0.0.2:8000', host: '0.0.0.0' } });
+    expect(() => parseCommandLine(['gateway', '--network', 'mainnet'])).toThrow(
+      /'--network' must be 'local' or 'ic'/,
+    );
+    expect(() => parseCommandLine(['gateway', '--replica', 'ftp://x'])).toThrow(
+      /'--replica' must be an http/,
+    );
   });
 });

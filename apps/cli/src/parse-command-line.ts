@@ -22,6 +22,17 @@ export interface StartFlags {
   readonly clean: boolean;
 }
 
+/** Flags of `citadel gateway`. */
+export interface GatewayFlags {
+  readonly replica: string;
+  readonly network: 'local' | 'ic';
+  readonly port: number;
+  readonly host: string;
+}
+
+/** Default port of `citadel gateway` (the network's own gateway shares its port, 4943). */
+export const DEFAULT_GATEWAY_PORT = 4944;
+
 /** Flags of `citadel stop`. */
 export interface StopFlags {
   readonly dataDir: string | undefined;
@@ -49,6 +60,7 @@ export type ParsedCommandLine =
   | { readonly kind: 'start'; readonly flags: StartFlags }
   | { readonly kind: 'stop'; readonly flags: StopFlags }
   | { readonly kind: 'status'; readonly flags: StatusFlags }
+  | { readonly kind: 'gateway'; readonly flags: GatewayFlags }
   | { readonly kind: 'snapshot-save'; readonly flags: SnapshotFlags }
   | { readonly kind: 'snapshot-restore'; readonly flags: SnapshotFlags };
 
@@ -156,16 +168,16 @@ function stringValue(values: OptionValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function parsePort(text: string | undefined): number {
+function parsePort(text: string | undefined, command: CommandName = 'start'): number {
   if (text === undefined) {
-    return DEFAULT_PORT;
+    return command === 'gateway' ? DEFAULT_GATEWAY_PORT : DEFAULT_PORT;
   }
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(port >= 0 && port <= 65_535)) {
     throw createCliError(
       CliErrorCode.INVALID_OPTION_VALUE,
       `Option '--port' must be a whole number from 0 to 65535, got '${text}'.`,
-      { command: 'start', option: '--port', value: text },
+      { command, option: '--port', value: text },
     );
   }
   return port;
@@ -207,6 +219,8 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
           clean: values.clean === true,
         },
       };
+    case 'gateway':
+      return { kind: 'gateway', flags: parseGatewayFlags(values) };
     case 'stop':
       return { kind: 'stop', flags: { dataDir } };
     case 'status':
@@ -216,6 +230,33 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
     case 'network snapshot restore':
       return { kind: 'snapshot-restore', flags: { file: file ?? '', dataDir, json } };
   }
+}
+
+function parseGatewayFlags(values: OptionValues): GatewayFlags {
+  const network = stringValue(values, 'network') ?? 'local';
+  if (network !== 'local' && network !== 'ic') {
+    throw createCliError(
+      CliErrorCode.INVALID_OPTION_VALUE,
+      `Option '--network' must be 'local' or 'ic', got '${network}'.`,
+      { command: 'gateway', option: '--network', value: network },
+    );
+  }
+  const replica =
+    stringValue(values, 'replica') ??
+    (network === 'ic' ? 'https://icp-api.io' : `http://${DEFAULT_HOST}:${DEFAULT_PORT}`);
+  if (!/^https?:\/\/[^\s/]+/.test(replica)) {
+    throw createCliError(
+      CliErrorCode.INVALID_OPTION_VALUE,
+      `Option '--replica' must be an http:// or https:// URL, got '${replica}'.`,
+      { command: 'gateway', option: '--replica', value: replica },
+    );
+  }
+  return {
+    replica: replica.replace(/\/+$/, ''),
+    network,
+    port: parsePort(stringValue(values, 'port'), 'gateway'),
+    host: stringValue(values, 'host') ?? DEFAULT_HOST,
+  };
 }
 
 /** `given` is not a command at the top level, or not a subcommand of `group`. */

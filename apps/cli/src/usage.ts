@@ -1,6 +1,6 @@
 /** The commands `citadel` knows; a multi-word command is written with single spaces. */
 export type CommandName =
-  'start' | 'stop' | 'status' | 'network snapshot save' | 'network snapshot restore';
+  'start' | 'stop' | 'status' | 'gateway' | 'network snapshot save' | 'network snapshot restore';
 
 /** The words that only lead to commands, such as `network` in `citadel network snapshot save`. */
 export type CommandGroupName = 'network' | 'network snapshot';
@@ -89,6 +89,36 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     options: {
       'data-dir': DATA_DIR,
       json: { type: 'boolean', description: 'Print JSON ({ "running": false } when stopped)' },
+      help: HELP,
+    },
+  },
+  gateway: {
+    summary: 'Run the HTTP gateway alone, in front of any replica',
+    description:
+      "Serve canisters to browsers from <replica>, verifying every response against the network's root key (`citadel start` already serves one on its own port). With --network ic, the replica defaults to ICP mainnet's API and mainnet's root key is used.",
+    options: {
+      replica: {
+        type: 'string',
+        valueName: '<url>',
+        description:
+          'Replica API to forward to (default: http://127.0.0.1:4943, or https://icp-api.io with --network ic)',
+      },
+      network: {
+        type: 'string',
+        valueName: '<local|ic>',
+        description:
+          "Whose root key to trust: 'local' asks the replica for it, 'ic' is mainnet's (default: local)",
+      },
+      port: {
+        type: 'string',
+        valueName: '<port>',
+        description: 'TCP port; 0 picks a free one (default: 4944)',
+      },
+      host: {
+        type: 'string',
+        valueName: '<host>',
+        description: 'Interface to listen on (default: 127.0.0.1)',
+      },
       help: HELP,
     },
   },

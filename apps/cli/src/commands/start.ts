@@ -127,6 +127,9 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
   }
   context.stdout('Local network running');
   context.stdout(`  URL:       ${network.info.url}`);
+  context.stdout(
+    `  Browse:    http://<canister-id>.localhost:${new URL(network.info.url).port}/ (every response verified)`,
+  );
   context.stdout(`  Root key:  ${network.info.rootKey}`);
   context.stdout(`  Data dir:  ${dataDir}`);
   context.stdout('Press Ctrl-C to stop');

@@ -113,8 +113,8 @@ export interface StartReplicaOptions {
    */
   readonly instructionLimits?: Partial<InstructionLimits>;
   /**
-   * Serves what is not the replica's API (paths outside `/api/`) on the same port: the HTTP
-   * gateway, built once the replica exists. Without it those paths answer 404.
+   * Serves what is not the replica's (paths outside `/api/` and `/_citadel/status`) on the same
+   * port: the HTTP gateway, built once the replica exists. Without it those paths answer 404.
    */
   readonly frontend?: (
     replica: Replica,
@@ -129,6 +129,12 @@ export interface RunningReplica {
   readonly rootKeyDer: Uint8Array;
   readonly replica: Replica;
   close(): Promise<void>;
+}
+
+/** The replica's own paths on a shared port: its API and the CLI's status endpoint. */
+function isReplicaPath(request: Request): boolean {
+  const { pathname } = new URL(request.url);
+  return pathname.startsWith('/api/') || pathname === '/_citadel/status';
 }
 
 /** Default port of the local network, the same as dfx's. */
@@ -179,10 +185,7 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
   const handler =
     frontend === undefined
       ? replica.fetch
-      : (request: Request) =>
-          new URL(request.url).pathname.startsWith('/api/')
-            ? replica.fetch(request)
-            : frontend(request);
+      : (request: Request) => (isReplicaPath(request) ? replica.fetch(request) : frontend(request));
   const bound = await serveHandler(handler, {
     host,
     port: options.port ?? DEFAULT_PORT,

@@ -84,7 +84,7 @@ describe('citadel gateway', () => {
     expect(out.some((line) => line.includes(`GET ${canisterId} / 200`))).toBe(true);
   });
 
-  it('shares the port of `citadel start`: /api/ reaches the replica, other paths the gateway', async () => {
+  it('shares the port of `citadel start`: /api/ and /_citadel/status reach the replica, other paths the gateway', async () => {
     const dir = await makeTempDir();
     const start = await loadReplicaFactory();
     const network = await start({ dataDir: dir.path, host: '127.0.0.1', port: 0 });
@@ -93,6 +93,9 @@ describe('citadel gateway', () => {
       const status = await fetch(`http://127.0.0.1:${port}/api/v2/status`);
       expect(status.status).toBe(200);
       expect(status.headers.get('content-type')).toBe('application/cbor');
+      const cliStatus = await fetch(`http://127.0.0.1:${port}/_citadel/status`);
+      expect(cliStatus.status).toBe(200);
+      expect(await cliStatus.json()).toHaveProperty('canisters');
       const page = await get(port, `localhost:${port}`, '/');
       expect(page.status).toBe(400);
       expect(page.body).toContain('GATEWAY_NO_CANISTER');

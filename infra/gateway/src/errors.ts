@@ -19,6 +19,8 @@ export const GatewayErrorCode = {
   BODY_TOO_LARGE: 'GATEWAY_BODY_TOO_LARGE',
   /** The request body is larger than a canister call may carry. */
   REQUEST_TOO_LARGE: 'GATEWAY_REQUEST_TOO_LARGE',
+  /** A custom domain points at a canister that does not list it in `/.well-known/ic-domains`. */
+  DOMAIN_NOT_LISTED: 'GATEWAY_DOMAIN_NOT_LISTED',
   /** The canister's streaming or range answers do not fit together. */
   MALFORMED_RESPONSE: 'GATEWAY_MALFORMED_RESPONSE',
 } as const;
@@ -35,6 +37,7 @@ export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, { status: number; ki
   GATEWAY_BODY_TOO_LARGE: { status: 503, kind: 'limit' },
   GATEWAY_REQUEST_TOO_LARGE: { status: 413, kind: 'limit' },
   GATEWAY_MALFORMED_RESPONSE: { status: 503, kind: 'protocol' },
+  GATEWAY_DOMAIN_NOT_LISTED: { status: 421, kind: 'input' },
 };
 
 export function gatewayError(

@@ -145,6 +145,39 @@ describe('gateway in front of the replica', () => {
     expect(await (await cached.fetch(new Request(url))).text()).toBe('<h1>guide v2</h1>');
   });
 
+  it('serves a custom domain only once the canister lists it in /.well-known/ic-domains', async () => {
+    const domains = createGateway({
+      agent: await net.agent(),
+      rootKey: net.replica.rootKeyDer,
+      routing: { customDomains: new Map([['shop.example', canisterId.toText()]]) },
+      cacheTtlMs: 0,
+    });
+    const visit = () =>
+      domains.fetch(
+        new Request('http://shop.example/docs/guide.html', { headers: { host: 'shop.example' } }),
+      );
+    const refused = await visit();
+    expect(refused.status).toBe(421);
+    expect(refused.headers.get('x-citadel-error')).toBe('GATEWAY_DOMAIN_NOT_LISTED');
+    const assets = new AssetManager({ canisterId, agent: await net.agent(owner) });
+    await assets.store(utf8.encode('shop.example\n'), {
+      path: '/.well-known',
+      fileName: 'ic-domains',
+      contentType: 'text/plain',
+    });
+    const served = await visit();
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain('<h1>guide');
+  });
+
+  it('answers its health check with the replica reachable', async () => {
+    const health = await gateway.fetch(
+      new Request('http://localhost:4943/_citadel/gateway/health'),
+    );
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', replica: 'reachable' });
+  });
+
   it('writes an access log line per request', () => {
     expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
       true,

@@ -16,6 +16,7 @@ import {
   type CanisterTarget,
   type RoutingOptions,
   canisterTarget,
+  hostnameOf,
 } from './routing/canister-target.js';
 import { certificateTimeNs } from './verification/certificate-time.js';
 import { type VerifiedResponse, verifyResponse } from './verification/verify-response.js';
@@ -54,6 +55,8 @@ export interface Gateway {
 }
 
 const MIB = 1024 * 1024;
+/** Answered by the gateway itself, whatever the host. */
+export const HEALTH_PATH = '/_citadel/gateway/health';
 /** Headers the browser never sees: the certificate itself, and hop-by-hop framing. */
 const HIDDEN_HEADERS = new Set([
   'ic-certificate',
@@ -86,7 +89,56 @@ export function createGateway(options: GatewayOptions): Gateway {
     return actor;
   }
 
+  /** Custom domains the canister has confirmed, with when to ask again. */
+  const confirmedDomains = new Map<string, number>();
+
+  /**
+   * A custom domain is served only if the canister lists it in its (verified)
+   * `/.well-known/ic-domains`, as on the IC: a name pointed at a canister does not make the
+   * canister answer for it.
+   */
+  async function checkDomainListed(target: CanisterTarget, hostname: string): Promise<void> {
+    const key = `${target.canisterId.toText()} ${hostname}`;
+    const nowMs = Number(nowNs() / 1_000_000n);
+    if ((confirmedDomains.get(key) ?? 0) > nowMs) {
+      return;
+    }
+    const actor = actorFor(target.canisterId);
+    const listRequest: CanisterHttpRequest = {
+      method: 'GET',
+      url: '/.well-known/ic-domains',
+      headers: [],
+      body: new Uint8Array(0),
+      certificate_version: [2],
+    };
+    const answer = await callCanister(() => actor.http_request(listRequest));
+    const listed = verifyResponse(
+      { url: listRequest.url, method: 'GET', headers: [], body: listRequest.body },
+      {
+        status: answer.status_code,
+        headers: answer.headers,
+        body: await streamedBody(actor, target, answer),
+      },
+      { canisterId: target.canisterId.toUint8Array(), rootKey: options.rootKey, nowNs: nowNs() },
+    );
+    const domains = new TextDecoder()
+      .decode(listed.body)
+      .split(/\r?\n/)
+      .map((line) => line.trim().toLowerCase());
+    if (listed.status !== 200 || !domains.includes(hostname)) {
+      throw gatewayError(
+        GatewayErrorCode.DOMAIN_NOT_LISTED,
+        `${hostname} points at canister ${target.canisterId.toText()}, but the canister does not list it in /.well-known/ic-domains.`,
+        { domain: hostname },
+      );
+    }
+    confirmedDomains.set(key, nowMs + DOMAIN_CHECK_TTL_MS);
+  }
+
   async function handle(request: Request, url: URL, target: CanisterTarget): Promise<Response> {
+    if (target.via === 'custom-domain') {
+      await checkDomainListed(target, hostnameOf(request.headers.get('host') ?? url.host));
+    }
     const key = cacheKey(request, url, target);
     const nowMs = Number(nowNs() / 1_000_000n);
     const cached = key === undefined ? undefined : cache?.get(key, nowMs);
@@ -279,6 +331,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   }
 
+  /** 200 when the replica answers its status request, else 503; JSON either way. */
+  async function health(): Promise<Response> {
+    const json = (status: number, body: Record<string, unknown>) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      });
+    try {
+      await options.agent.status();
+      return json(200, { status: 'ok', replica: 'reachable', cachedResponses: cache?.size ?? 0 });
+    } catch (error) {
+      return json(503, {
+        status: 'unavailable',
+        replica: 'unreachable',
+        reason: error instanceof Error ? firstLine(error.message) : String(error),
+      });
+    }
+  }
+
   function logRefusal(request: Request, error: unknown): void {
     const code = isCitadelError(error) ? error.code : 'GATEWAY_INTERNAL';
     const message = error instanceof Error ? error.message : String(error);
@@ -289,6 +360,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     async fetch(request: Request): Promise<Response> {
       const started = performance.now();
       const url = new URL(request.url);
+      if (url.pathname === HEALTH_PATH) {
+        return health();
+      }
       const target = canisterTarget(url, request.headers.get('host') ?? undefined, options.routing);
       let response: Response;
       try {
@@ -310,6 +384,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 }
+
+/** How long a canister's listing of a custom domain is trusted before it is read again. */
+const DOMAIN_CHECK_TTL_MS = 60_000;
 
 /** A certificate older than this is refused by verification, and never served from cache. */
 const MAX_CERTIFICATE_AGE_NS = 300_000_000_000n;

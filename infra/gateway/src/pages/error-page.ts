@@ -16,6 +16,7 @@ const TITLES: Record<number, string> = {
   400: 'No canister here',
   404: 'Canister not found',
   413: 'Request too large',
+  421: 'This domain is not served by the canister',
   502: 'The canister could not answer',
   503: 'This response could not be verified',
 };

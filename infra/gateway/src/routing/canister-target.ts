@@ -59,7 +59,7 @@ export function canisterTarget(
 }
 
 /** The host name in lower case, without port or trailing dot. */
-function hostnameOf(host: string): string {
+export function hostnameOf(host: string): string {
   const withoutPort = host.startsWith('[') ? host : host.replace(/:\d+$/, '');
   return withoutPort.toLowerCase().replace(/\.$/, '');
 }

@@ -270,12 +270,31 @@ describe('parseCommandLine', () => {
   it('parses citadel gateway with its defaults, mainnet shorthand and bad values', () => {
     expect(parseCommandLine(['gateway'])).toEqual({
       kind: 'gateway',
-      flags: { replica: 'http://127.0.0.1:4943', network: 'local', port: 4944, host: '127.0.0.1' },
+      flags: {
+        replica: 'http://127.0.0.1:4943',
+        domains: new Map(),
+        network: 'local',
+        port: 4944,
+        host: '127.0.0.1',
+      },
     });
     expect(parseCommandLine(['gateway', '--network', 'ic', '--port', '0'])).toEqual({
       kind: 'gateway',
-      flags: { replica: 'https://icp-api.io', network: 'ic', port: 0, host: '127.0.0.1' },
+      flags: {
+        replica: 'https://icp-api.io',
+        domains: new Map(),
+        network: 'ic',
+        port: 0,
+        host: '127.0.0.1',
+      },
     });
+    expect(
+      parseCommandLine(['gateway', '--domains', 'Shop.Example=rwlgt-iiaaa-aaaaa-aaaaa-cai, a.b=x'])
+        .kind,
+    ).toBe('gateway');
+    expect(() => parseCommandLine(['gateway', '--domains', 'nodot=abc'])).toThrow(
+      /name=canister-id pairs/,
+    );
     expect(
       parseCommandLine(['gateway', '--replica', 'http://10.0.0.2:8000/', '--host', '0.0.0.0']),
     ).toMatchObject({ flags: { replica: 'http://10.0.0.2:8000', host: '0.0.0.0' } });

@@ -25,6 +25,8 @@ export interface StartFlags {
 /** Flags of `citadel gateway`. */
 export interface GatewayFlags {
   readonly replica: string;
+  /** Custom domain → canister id (text). */
+  readonly domains: ReadonlyMap<string, string>;
   readonly network: 'local' | 'ic';
   readonly port: number;
   readonly host: string;
@@ -253,10 +255,27 @@ function parseGatewayFlags(values: OptionValues): GatewayFlags {
   }
   return {
     replica: replica.replace(/\/+$/, ''),
+    domains: parseDomains(stringValue(values, 'domains')),
     network,
     port: parsePort(stringValue(values, 'port'), 'gateway'),
     host: stringValue(values, 'host') ?? DEFAULT_HOST,
   };
+}
+
+function parseDomains(text: string | undefined): ReadonlyMap<string, string> {
+  const domains = new Map<string, string>();
+  for (const entry of text === undefined ? [] : text.split(',')) {
+    const match = /^\s*([a-z0-9.-]+\.[a-z0-9-]+)\s*=\s*([a-z0-9-]+)\s*$/i.exec(entry);
+    if (match === null) {
+      throw createCliError(
+        CliErrorCode.INVALID_OPTION_VALUE,
+        `Option '--domains' takes name=canister-id pairs separated by commas, got '${entry}'.`,
+        { command: 'gateway', option: '--domains', value: text },
+      );
+    }
+    domains.set((match[1] as string).toLowerCase(), (match[2] as string).toLowerCase());
+  }
+  return domains;
 }
 
 /** `given` is not a command at the top level, or not a subcommand of `group`. */

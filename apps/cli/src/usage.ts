@@ -103,6 +103,12 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         description:
           'Replica API to forward to (default: http://127.0.0.1:4943, or https://icp-api.io with --network ic)',
       },
+      domains: {
+        type: 'string',
+        valueName: '<name=id,…>',
+        description:
+          'Custom domains and their canisters; each is served once its canister lists it in /.well-known/ic-domains',
+      },
       network: {
         type: 'string',
         valueName: '<local|ic>',

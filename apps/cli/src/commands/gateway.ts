@@ -31,6 +31,7 @@ export async function runGatewayCommand(flags: GatewayFlags, context: CliContext
     gateway = await connectGateway({
       replicaUrl: flags.replica,
       rootKey: flags.network === 'ic' ? undefined : 'fetch',
+      routing: { customDomains: flags.domains },
       log: (line) => context.stdout(line),
     });
   } catch (error) {

@@ -246,6 +246,21 @@ describe('gateway in front of the replica', () => {
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toEqual(sha256(content));
   });
 
+  it('upgrades to http_request_update when the canister asks, passing method, URL and body', async () => {
+    const probe = await net.deployProbe(owner);
+    const post = (body: string) =>
+      gateway.fetch(
+        new Request(`http://${probe.toText()}.localhost:4943/submit?x=1`, {
+          method: 'POST',
+          body,
+        }),
+      );
+    const first = await post('hello');
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('update 1: POST /submit?x=1 hello');
+    expect(await (await post('again')).text()).toBe('update 2: POST /submit?x=1 again');
+  });
+
   it('writes an access log line per request', () => {
     expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
       true,

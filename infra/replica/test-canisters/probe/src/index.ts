@@ -39,6 +39,50 @@ const UPGRADES_KEY = 'upgrades';
 /** An install argument that makes `init` loop for ever, to test the install instruction limit. */
 const SPIN_GREETING = 'spin';
 
+const HttpHeader = IDL.Tuple(IDL.Text, IDL.Text);
+const HttpRequest = IDL.Record({
+  method: IDL.Text,
+  url: IDL.Text,
+  headers: IDL.Vec(HttpHeader),
+  body: IDL.Vec(IDL.Nat8),
+  certificate_version: IDL.Opt(IDL.Nat16),
+});
+const HttpUpdateRequest = IDL.Record({
+  method: IDL.Text,
+  url: IDL.Text,
+  headers: IDL.Vec(HttpHeader),
+  body: IDL.Vec(IDL.Nat8),
+});
+const StreamingToken = IDL.Record({
+  key: IDL.Text,
+  content_encoding: IDL.Text,
+  index: IDL.Nat,
+  sha256: IDL.Opt(IDL.Vec(IDL.Nat8)),
+});
+const HttpResponse = IDL.Record({
+  status_code: IDL.Nat16,
+  headers: IDL.Vec(HttpHeader),
+  body: IDL.Vec(IDL.Nat8),
+  streaming_strategy: IDL.Opt(
+    IDL.Variant({
+      Callback: IDL.Record({
+        callback: IDL.Func([StreamingToken], [], ['query']),
+        token: StreamingToken,
+      }),
+    }),
+  ),
+  upgrade: IDL.Opt(IDL.Bool),
+});
+interface HttpAnswer {
+  status_code: number;
+  headers: [string, string][];
+  body: Uint8Array;
+  streaming_strategy: [];
+  upgrade: [] | [boolean];
+}
+/** Updates served through `http_request_update` (heap only: a test counter). */
+let httpUpdates = 0;
+
 /** A loop the QuickJS interpreter cannot leave: only the replica's instruction limit ends it. */
 function spinForever(): never {
   let turns = 0;
@@ -290,5 +334,31 @@ export default class {
   @query([], IDL.Nat)
   upgrades(): bigint {
     return BigInt(meta.get(UPGRADES_KEY) ?? '0');
+  }
+
+  /** HTTP gateway interface: every request is upgraded to an update call. */
+  @query([HttpRequest], HttpResponse)
+  http_request(): HttpAnswer {
+    return {
+      status_code: 200,
+      headers: [],
+      body: new Uint8Array(0),
+      streaming_strategy: [],
+      upgrade: [true],
+    };
+  }
+
+  /** Answers with what it was sent and how many updates it has served, as a gateway test needs. */
+  @update([HttpUpdateRequest], HttpResponse)
+  http_request_update(request: { method: string; url: string; body: Uint8Array }): HttpAnswer {
+    httpUpdates += 1;
+    const text = `update ${httpUpdates}: ${request.method} ${request.url} ${new TextDecoder().decode(request.body)}`;
+    return {
+      status_code: 200,
+      headers: [['content-type', 'text/plain']],
+      body: new TextEncoder().encode(text),
+      streaming_strategy: [],
+      upgrade: [],
+    };
   }
 }

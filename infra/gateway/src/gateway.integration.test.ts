@@ -261,6 +261,48 @@ describe('gateway in front of the replica', () => {
     expect(await (await post('again')).text()).toBe('update 2: POST /submit?x=1 again');
   });
 
+  it('serves raw domains unverified and marked, and only where the asset allows raw access', async () => {
+    const raw = (path: string) =>
+      gateway.fetch(new Request(`http://${canisterId.toText()}.raw.localhost:4943${path}`));
+    const page = await raw('/docs/guide.html');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-citadel-verification')).toBe('none (raw domain)');
+    type Properties = {
+      set_asset_properties(args: Record<string, unknown>): Promise<void>;
+    };
+    const properties = Actor.createActor<Properties>(
+      ({ IDL: I }) =>
+        I.Service({
+          set_asset_properties: I.Func(
+            [
+              I.Record({
+                key: I.Text,
+                max_age: I.Opt(I.Opt(I.Nat64)),
+                headers: I.Opt(I.Opt(I.Vec(I.Tuple(I.Text, I.Text)))),
+                allow_raw_access: I.Opt(I.Opt(I.Bool)),
+                is_aliased: I.Opt(I.Opt(I.Bool)),
+              }),
+            ],
+            [],
+            [],
+          ),
+        }),
+      { agent: await net.agent(owner), canisterId },
+    );
+    await properties.set_asset_properties({
+      key: '/404.html',
+      max_age: [],
+      headers: [],
+      allow_raw_access: [[false]],
+      is_aliased: [],
+    });
+    const refused = await raw('/404.html');
+    expect(refused.status).toBe(308);
+    expect(refused.headers.get('location')).toBe(
+      `http://${canisterId.toText()}.localhost:4943/404.html`,
+    );
+  });
+
   it('writes an access log line per request', () => {
     expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
       true,

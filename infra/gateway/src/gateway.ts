@@ -154,7 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const canisterRequest: CanisterHttpRequest = {
       method: request.method,
       url: url.pathname + url.search,
-      headers: [...request.headers].map(([name, value]) => [name, value]),
+      headers: requestHeaders(request, url),
       body,
       certificate_version: [2],
     };
@@ -478,6 +478,18 @@ function refusal(error: unknown, target: CanisterTarget | undefined, url: URL): 
       },
     },
   );
+}
+
+/**
+ * The headers the canister gets: the browser's, with `host` always present (a fetch-style
+ * `Request` keeps it in the URL; canisters read it, e.g. to tell raw domains apart).
+ */
+function requestHeaders(request: Request, url: URL): HeaderField[] {
+  const headers: HeaderField[] = [...request.headers].map(([name, value]) => [name, value]);
+  if (!request.headers.has('host')) {
+    headers.unshift(['host', url.host]);
+  }
+  return headers;
 }
 
 function browserHeaders(fields: readonly HeaderField[]): Headers {

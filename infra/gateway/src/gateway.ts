@@ -44,6 +44,11 @@ export interface GatewayOptions {
   /** The clock certificates are checked against, in ns. @default Date.now() */
   readonly nowNs?: () => bigint;
   /**
+   * Serve canisters that only certify v1 (the body, not status or headers), marked with
+   * `x-citadel-verification: body only (v1)`. @default false: such answers are refused
+   */
+  readonly acceptV1?: boolean;
+  /**
    * Keep verified responses this long (never past their certificate's freshness); 0 turns
    * the cache off. @default 2 000 ms
    */
@@ -168,7 +173,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         body: canisterRequest.body,
       };
       answer = await callCanister(() => actor.http_request_update(update));
-      return toBrowser(request, { ...answer, body: await streamedBody(actor, target, answer) });
+      if (answer.streaming_strategy.length > 0) {
+        // The rest would come from queries that nothing certifies.
+        throw gatewayError(
+          GatewayErrorCode.MALFORMED_RESPONSE,
+          'The canister streamed the answer of an update call, which the gateway cannot verify.',
+        );
+      }
+      return toBrowser(request, answer);
     }
     if (target.raw) {
       const raw = await streamedBody(actor, target, answer);
@@ -178,7 +190,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       verifyResponse(
         { url: req.url, method: req.method, headers: req.headers, body: req.body },
         { status: res.status_code, headers: res.headers, body },
-        { canisterId: target.canisterId.toUint8Array(), rootKey: options.rootKey, nowNs: nowNs() },
+        {
+          canisterId: target.canisterId.toUint8Array(),
+          rootKey: options.rootKey,
+          nowNs: nowNs(),
+          acceptV1: options.acceptV1 === true,
+        },
       );
     const ranged =
       answer.status_code === 206 && header(canisterRequest.headers, 'range') === undefined;
@@ -193,7 +210,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         cache.set(key, verified, nowMs, freshUntilMs);
       }
     }
-    return toBrowser(request, verifiedAnswer(verified));
+    return toBrowser(request, verifiedAnswer(verified), { v1: verified.version < 2 });
   }
 
   /** Collects a streamed body through the callback, up to the limit. */
@@ -308,11 +325,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   function toBrowser(
     request: Request,
     answer: { status_code: number; headers: HeaderField[]; body: Uint8Array },
-    flags: { raw?: boolean } = {},
+    flags: { raw?: boolean; v1?: boolean } = {},
   ): Response {
     const headers = browserHeaders(answer.headers);
     if (flags.raw === true) {
       headers.set('x-citadel-verification', 'none (raw domain)');
+    } else if (flags.v1 === true) {
+      headers.set('x-citadel-verification', 'body only (v1)');
     }
     const etag = headers.get('etag');
     const conditional = request.headers.get('if-none-match');

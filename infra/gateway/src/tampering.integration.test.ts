@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import {
   type CborMap,
+  bytesEqual,
+  concatBytes,
   decodeCbor,
   decodeCertificate,
   decodeLeb128,
   encodeCbor,
   lookupPath,
 } from '@citadel/protocol';
-import { HttpAgent } from '@dfinity/agent';
+import { Actor, HttpAgent } from '@dfinity/agent';
 import { AssetManager } from '@dfinity/assets';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
@@ -20,19 +22,21 @@ import {
   type CanisterHttpRequest,
   type CanisterHttpResponse,
   type HeaderField,
+  type HttpCanisterActor,
   type StreamingCallbackResponse,
   type StreamingToken,
   httpInterface,
 } from './canister/http-interface.js';
-import { type Gateway, createGateway } from './gateway.js';
+import { type Gateway, type GatewayOptions, createGateway } from './gateway.js';
 
 /**
- * A tampering proxy between the gateway and the replica. The gateway's agent does not check
- * node signatures on query answers (see `connect.ts`), so whatever the proxy rewrites in an
- * `http_request` or streaming-callback answer reaches the gateway as if the replica had sent
- * it; response verification is the only defence, and these tests pin that it holds: every
- * rewrite is refused with a 503 naming the verifier's reason, and none of the rewritten bytes
- * reaches the browser.
+ * The gateway behind a tampering proxy. The proxy sits between the gateway's agent and the
+ * in-process replica and rewrites the replica's answers to queries (`http_request` and the
+ * streaming callback): CBOR envelope → Candid reply → altered → re-encoded. The agent does not
+ * check node signatures on query answers (`verifyQuerySignatures: false`, as in `connect.ts`),
+ * so response verification is the only defence. Every rewrite must end in a 503 with
+ * `GATEWAY_VERIFICATION_FAILED`, an HTML page and a log line naming the verifier's reason, and
+ * none of the rewritten bytes in what the browser gets.
  */
 
 const ASSETS_WASM = new URL('../../../canisters/assets/dist/assets.wasm.gz', import.meta.url);
@@ -42,21 +46,28 @@ const FIVE_MINUTES_NS = 300_000_000_000n;
 const ONE_SECOND_NS = 1_000_000_000n;
 const REFUSED = 'GATEWAY_VERIFICATION_FAILED';
 
-/** Larger than one 1.9 MB chunk, so it streams through `http_request_streaming_callback`. */
+/** Larger than one 1.9 MB chunk: the asset canister streams it through the callback. */
 const LARGE = new Uint8Array(4_000_000).map((_, i) => (i * 13 + (i >> 11)) & 0xff);
+/** The asset canister's chunk length: pieces of a ranged asset start at its multiples. */
+const CHUNK_BYTES = 1_900_000;
+/** Uploaded with per-chunk hashes, so the canister serves it as verifiable `206` pieces. */
+const RANGED = new Uint8Array(2 * CHUNK_BYTES + 777).map((_, i) => (i * 7 + (i >> 13)) & 0xff);
+const RANGED_KEY = '/media/ranged.bin';
+const NOTES = 'plain notes of canister A';
+const REPLAYED_FIRST = 'first version of the replayed file';
+const REPLAYED_SECOND = 'second version of the replayed file';
 
 const SITE_A: Record<string, string | Uint8Array> = {
   '/index.html': '<h1>home of canister A</h1>',
-  '/notes.txt': 'plain notes of canister A',
-  '/replayed.txt': 'first version of the replayed file',
+  '/notes.txt': NOTES,
+  '/replayed.txt': REPLAYED_FIRST,
   '/media/large.bin': LARGE,
 };
 const SITE_B: Record<string, string | Uint8Array> = {
   '/index.html': '<h1>home of canister B</h1>',
 };
 
-const service = httpInterface({ IDL }) as IDL.ServiceClass;
-const METHODS = new Map(service._fields);
+const METHODS = new Map((httpInterface({ IDL }) as IDL.ServiceClass)._fields);
 
 /** One query the gateway's agent sent, as the proxy saw it. */
 interface InterceptedQuery {
@@ -74,20 +85,20 @@ interface TamperingProxy {
   readonly fetch: typeof fetch;
   /** Every query that went through, oldest first. */
   readonly seen: InterceptedQuery[];
-  /** The time in the certificate of the last `http_request` answer passed on, in ns. */
+  /** The time of the certificate in the last `http_request` answer passed on, in ns. */
   readonly lastCertificateTimeNs: bigint;
+  /** Sets the rewrite for the queries that follow; `undefined` passes them unchanged. */
   use(rewrite: Rewrite | undefined): void;
 }
 
-/** A `fetch` in front of the in-process replica that applies the current rewrite to queries. */
 function createTamperingProxy(upstream: (request: Request) => Promise<Response>): TamperingProxy {
   let rewrite: Rewrite | undefined;
   let lastCertificateTimeNs = 0n;
   const seen: InterceptedQuery[] = [];
   const fetchFn = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const request = new Request(input, init);
-    const target = /^\/api\/v[23]\/canister\/([^/]+)\/query$/.exec(new URL(request.url).pathname);
-    if (target === null) {
+    const isQuery = /^\/api\/v[23]\/canister\/[^/]+\/query$/.test(new URL(request.url).pathname);
+    if (!isQuery) {
       return upstream(request);
     }
     const body = new Uint8Array(await request.arrayBuffer());
@@ -127,14 +138,16 @@ function interceptedQuery(body: Uint8Array): InterceptedQuery {
   return {
     canisterId: Principal.fromUint8Array(content.canister_id as Uint8Array).toText(),
     method,
-    arg: func === undefined ? undefined : IDL.decode(func.argTypes, content.arg as Uint8Array)[0],
+    // Decoded CBOR bytes are views into the message; Candid's decoder reads the whole buffer.
+    arg: func && IDL.decode(func.argTypes, (content.arg as Uint8Array).slice())[0],
   };
 }
 
 /** The Candid reply inside a replica's CBOR answer, decoded with the gateway's interface. */
 function decodeReply<T>(method: string, response: Uint8Array): T {
   const reply = (decodeCbor(response) as CborMap).reply as CborMap;
-  return IDL.decode(METHODS.get(method)?.retTypes ?? [], reply.arg as Uint8Array)[0] as T;
+  const types = METHODS.get(method)?.retTypes ?? [];
+  return IDL.decode(types, (reply.arg as Uint8Array).slice())[0] as T;
 }
 
 /** The replica's CBOR answer with `value` as its reply (node signatures left as they were). */
@@ -152,11 +165,8 @@ function alterHttpResponse(
     if (query.method !== 'http_request' || pathOf(query) !== path) {
       return response;
     }
-    return encodeReply(
-      'http_request',
-      response,
-      alter(decodeReply<CanisterHttpResponse>('http_request', response)),
-    );
+    const answer = decodeReply<CanisterHttpResponse>('http_request', response);
+    return encodeReply('http_request', response, alter(answer));
   };
 }
 
@@ -165,27 +175,31 @@ function alterCallbackChunk(
   index: bigint,
   alter: (answer: StreamingCallbackResponse) => StreamingCallbackResponse,
 ): Rewrite {
+  const method = 'http_request_streaming_callback';
   return (query, response) => {
-    const token = query.arg as StreamingToken;
-    if (query.method !== 'http_request_streaming_callback' || token.index !== index) {
+    if (query.method !== method || (query.arg as StreamingToken).index !== index) {
       return response;
     }
-    return encodeReply(
-      'http_request_streaming_callback',
-      response,
-      alter(decodeReply<StreamingCallbackResponse>('http_request_streaming_callback', response)),
-    );
+    return encodeReply(method, response, alter(decodeReply(method, response)));
   };
 }
 
-/** Answers `http_request` for `path` with `canned` (a whole CBOR answer) instead. */
-function answerWith(path: string, canned: Uint8Array): Rewrite {
+/** Answers `http_request` for `path` on `canisterId` with `canned`, a whole CBOR answer. */
+function answerWith(canisterId: Principal, path: string, canned: Uint8Array): Rewrite {
   return (query, response) =>
-    query.method === 'http_request' && pathOf(query) === path ? canned : response;
+    query.method === 'http_request' &&
+    query.canisterId === canisterId.toText() &&
+    pathOf(query) === path
+      ? canned
+      : response;
 }
 
 function pathOf(query: InterceptedQuery): string {
-  return new URL((query.arg as CanisterHttpRequest).url, 'http://any').pathname;
+  return new URL((query.arg as CanisterHttpRequest).url, 'http://gateway').pathname;
+}
+
+function headerOf(answer: CanisterHttpResponse, name: string): string {
+  return answer.headers.find(([key]) => key.toLowerCase() === name)?.[1] ?? '';
 }
 
 function withHeader(answer: CanisterHttpResponse, name: string, value: string) {
@@ -198,49 +212,44 @@ function withHeader(answer: CanisterHttpResponse, name: string, value: string) {
   };
 }
 
-/** The answer with one field (`certificate` or `tree`) of its `IC-Certificate` rewritten. */
+function certificateFieldPattern(field: 'certificate' | 'tree'): RegExp {
+  return new RegExp(`(^|[ ,])${field}=:([^:]*):`);
+}
+
+/** The answer with one field of its `IC-Certificate` header (base64 CBOR) rewritten. */
 function withCertificateField(
   answer: CanisterHttpResponse,
   field: 'certificate' | 'tree',
   alter: (bytes: Uint8Array) => Uint8Array,
 ): CanisterHttpResponse {
   const value = headerOf(answer, 'ic-certificate');
-  const pattern = new RegExp(`(^|[ ,])${field}=:([^:]*):`);
+  const pattern = certificateFieldPattern(field);
   expect(value, 'IC-Certificate').toMatch(pattern);
-  return withHeader(
-    answer,
-    'ic-certificate',
-    value.replace(
-      pattern,
-      (_, lead: string, b64: string) => `${lead}${field}=:${toBase64(alter(fromBase64(b64)))}:`,
-    ),
+  const altered = value.replace(
+    pattern,
+    (_, lead: string, encoded: string) =>
+      `${lead}${field}=:${toBase64(alter(fromBase64(encoded)))}:`,
   );
-}
-
-function certificateField(answer: CanisterHttpResponse, field: 'certificate' | 'tree') {
-  const match = new RegExp(`(^|[ ,])${field}=:([^:]*):`).exec(headerOf(answer, 'ic-certificate'));
-  return match === null ? undefined : fromBase64(match[2] as string);
+  return withHeader(answer, 'ic-certificate', altered);
 }
 
 function certificateTimeNs(answer: CanisterHttpResponse): bigint | undefined {
-  const bytes = certificateField(answer, 'certificate');
-  if (bytes === undefined) {
+  const encoded = certificateFieldPattern('certificate').exec(headerOf(answer, 'ic-certificate'));
+  if (encoded === null) {
     return undefined;
   }
-  const time = lookupPath(decodeCertificate(bytes).tree, ['time']);
+  const certificate = decodeCertificate(fromBase64(encoded[2] as string));
+  const time = lookupPath(certificate.tree, ['time']);
   return time.status === 'found' ? decodeLeb128(time.value) : undefined;
 }
 
-function headerOf(answer: { headers: HeaderField[] }, name: string): string {
-  return answer.headers.find(([key]) => key.toLowerCase() === name)?.[1] ?? '';
-}
-
-/** A copy of `bytes` with one byte flipped inside the first occurrence of `within`. */
-function flipByteWithin(bytes: Uint8Array, within: Uint8Array): Uint8Array {
-  const at = indexOf(bytes, within);
-  expect(at, 'the bytes to corrupt occur in the encoding').toBeGreaterThanOrEqual(0);
+/** A copy of `bytes` with one bit flipped in the middle of the first occurrence of `part`. */
+function flipByteWithin(bytes: Uint8Array, part: Uint8Array): Uint8Array {
+  const at = indexOf(bytes, part);
+  expect(part.length, 'the part to corrupt is not empty').toBeGreaterThan(0);
+  expect(at, 'the part to corrupt occurs in the encoding').toBeGreaterThanOrEqual(0);
   const copy = bytes.slice();
-  const target = at + Math.floor(within.length / 2);
+  const target = at + Math.floor(part.length / 2);
   copy[target] = (copy[target] as number) ^ 0x01;
   return copy;
 }
@@ -254,7 +263,7 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   return -1;
 }
 
-/** The first pruned hash (or else leaf value) in a CBOR hash tree, depth first. */
+/** The first pruned hash or leaf value in a CBOR-decoded hash tree, depth first. */
 function firstHashIn(node: unknown): Uint8Array | undefined {
   if (!Array.isArray(node)) {
     return undefined;
@@ -297,6 +306,81 @@ async function upload(net: TestNetwork, canisterId: Principal, site: typeof SITE
   await batch.commit();
 }
 
+/**
+ * Stores `content` under `key` with a hash per chunk (`chunk_sha256s`, which `@dfinity/assets`
+ * does not send), so the canister certifies and serves it in `206` pieces.
+ */
+async function uploadRanged(
+  net: TestNetwork,
+  canisterId: Principal,
+  key: string,
+  content: Uint8Array,
+) {
+  const uploader = Actor.createActor<Record<string, (arg: unknown) => Promise<unknown>>>(
+    ({ IDL: I }) => {
+      const CreateAsset = I.Record({ key: I.Text, content_type: I.Text });
+      const SetAssetContent = I.Record({
+        key: I.Text,
+        content_encoding: I.Text,
+        chunk_ids: I.Vec(I.Nat),
+        sha256: I.Opt(I.Vec(I.Nat8)),
+        chunk_sha256s: I.Opt(I.Vec(I.Vec(I.Nat8))),
+      });
+      const Operation = I.Variant({ CreateAsset, SetAssetContent });
+      return I.Service({
+        create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
+        create_chunk: I.Func(
+          [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
+          [I.Record({ chunk_id: I.Nat })],
+          [],
+        ),
+        commit_batch: I.Func([I.Record({ batch_id: I.Nat, operations: I.Vec(Operation) })], [], []),
+      });
+    },
+    { agent: await net.agent(owner), canisterId },
+  );
+  const pieces = Array.from({ length: Math.ceil(content.length / CHUNK_BYTES) }, (_, i) =>
+    content.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+  );
+  const { batch_id } = (await uploader.create_batch({})) as { batch_id: bigint };
+  const chunkIds: bigint[] = [];
+  for (const piece of pieces) {
+    const { chunk_id } = (await uploader.create_chunk({ batch_id, content: piece })) as {
+      chunk_id: bigint;
+    };
+    chunkIds.push(chunk_id);
+  }
+  await uploader.commit_batch({
+    batch_id,
+    operations: [
+      { CreateAsset: { key, content_type: 'application/octet-stream' } },
+      {
+        SetAssetContent: {
+          key,
+          content_encoding: 'identity',
+          chunk_ids: chunkIds,
+          sha256: [sha256(content)],
+          chunk_sha256s: [pieces.map((piece) => sha256(piece))],
+        },
+      },
+    ],
+  });
+}
+
+/** Reads a body to its end or its first error: the bytes that arrived, and the error. */
+async function readUntilError(response: Response) {
+  const parts: Uint8Array[] = [];
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      parts.push(chunk.value);
+    }
+    return { received: concatBytes(parts), error: undefined };
+  } catch (error) {
+    return { received: concatBytes(parts), error };
+  }
+}
+
 describe('gateway behind a tampering proxy', () => {
   let net: TestNetwork;
   let canisterA: Principal;
@@ -313,6 +397,7 @@ describe('gateway behind a tampering proxy', () => {
     canisterB = await net.deploy(owner, wasm);
     await upload(net, canisterA, SITE_A);
     await upload(net, canisterB, SITE_B);
+    await uploadRanged(net, canisterA, RANGED_KEY, RANGED);
     proxy = createTamperingProxy((request) => net.replica.fetch(request));
     agent = await HttpAgent.create({
       host: TEST_HOST,
@@ -328,11 +413,13 @@ describe('gateway behind a tampering proxy', () => {
   });
   afterAll(() => net.close());
 
-  function gatewayWith(options: { nowNs?: () => bigint } = {}): Gateway {
+  function gatewayWith(options: Partial<GatewayOptions> = {}): Gateway {
     return createGateway({
       agent,
       rootKey: net.replica.rootKeyDer,
       log: (line) => logged.push(line),
+      // Every request must reach the proxy: a cached verified answer would hide the rewrite.
+      cacheTtlMs: 0,
       ...options,
     });
   }
@@ -345,7 +432,7 @@ describe('gateway behind a tampering proxy', () => {
     );
   }
 
-  /** Passes `path`'s next genuine answer through and keeps a copy of the whole CBOR answer. */
+  /** Passes the next genuine answer for `path` through and keeps the whole CBOR answer. */
   async function capture(path: string, canisterId = canisterA): Promise<Uint8Array> {
     let captured: Uint8Array | undefined;
     proxy.use((query, response) => {
@@ -355,14 +442,15 @@ describe('gateway behind a tampering proxy', () => {
       return response;
     });
     const served = await get(path, canisterId);
-    expect(served.status, 'the captured answer verifies').toBe(200);
     proxy.use(undefined);
+    expect(served.status, 'the captured answer verifies').toBe(200);
+    expect(captured).toBeInstanceOf(Uint8Array);
     return captured as Uint8Array;
   }
 
   /**
-   * The refusal every rewrite must end in: 503, the verification error code, an HTML page
-   * and a log line both naming the verifier's reason, and none of `forbidden` in the body.
+   * The refusal every rewrite must end in: 503, the verification error code, an HTML page and
+   * a log line naming the verifier's `reason`, and none of the `forbidden` bytes in the body.
    */
   async function expectRefused(
     response: Response,
@@ -376,33 +464,38 @@ describe('gateway behind a tampering proxy', () => {
     expect(response.headers.get('ic-certificate')).toBeNull();
     const body = new Uint8Array(await response.arrayBuffer());
     const page = new TextDecoder().decode(body);
-    expect(page).toContain('This response could not be verified');
-    expect(page).toContain(`${reason}.`);
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain(`<code>${REFUSED}</code>`);
+    expect(page).toContain(`certificate: ${reason}.`);
     for (const bytes of forbidden.map(bytesOf)) {
       expect(indexOf(body, bytes), 'refused bytes in the page').toBe(-1);
     }
-    expect(
-      logged.some((line) => line.includes(REFUSED) && line.includes(reason)),
-      log,
-    ).toBe(true);
+    expect(log).toContain(`: ${REFUSED} `);
+    expect(log).toContain(`certificate: ${reason}.`);
   }
 
-  it('serves an answer the proxy decodes and re-encodes unchanged, so the suite cannot pass vacuously', async () => {
+  it('serves an answer the proxy decodes and re-encodes unchanged, so no refusal below is the codec', async () => {
     proxy.use(alterHttpResponse('/notes.txt', (answer) => answer));
     const response = await get('/notes.txt');
     expect(response.status, logged.join('\n')).toBe(200);
     expect(response.headers.get('x-citadel-error')).toBeNull();
     expect(response.headers.get('content-type')).toBe('text/plain');
-    expect(await response.text()).toBe(SITE_A['/notes.txt']);
-    expect(proxy.seen.some((query) => pathOf(query) === '/notes.txt')).toBe(true);
+    expect(await response.text()).toBe(NOTES);
+    expect(proxy.seen.at(-1)).toMatchObject({
+      canisterId: canisterA.toText(),
+      method: 'http_request',
+    });
   });
 
   it('refuses an altered body', async () => {
-    const marker = 'TAMPERED BODY: <script>steal()</script>';
+    const marker = '<script>tampered()</script>';
     proxy.use(
       alterHttpResponse('/index.html', (answer) => ({ ...answer, body: utf8.encode(marker) })),
     );
-    await expectRefused(await get('/index.html'), 'InvalidResponseHashes', [marker]);
+    await expectRefused(await get('/index.html'), 'InvalidRequestAndResponseHashes', [
+      marker,
+      SITE_A['/index.html'] as string,
+    ]);
   });
 
   it.each([
@@ -412,10 +505,10 @@ describe('gateway behind a tampering proxy', () => {
     proxy.use(alterHttpResponse('/notes.txt', (answer) => withHeader(answer, name, value)));
     const response = await get('/notes.txt');
     expect([...response.headers].some(([, served]) => served.includes('tampered'))).toBe(false);
-    await expectRefused(response, 'InvalidResponseHashes', [value, SITE_A['/notes.txt'] as string]);
+    await expectRefused(response, 'InvalidRequestAndResponseHashes', [value, NOTES]);
   });
 
-  it('drops a header the proxy adds, since only certified headers are passed on', async () => {
+  it('drops a header the proxy adds, as only certified headers are passed on', async () => {
     proxy.use(
       alterHttpResponse('/notes.txt', (answer) => ({
         ...answer,
@@ -425,14 +518,12 @@ describe('gateway behind a tampering proxy', () => {
     const response = await get('/notes.txt');
     expect(response.status, logged.join('\n')).toBe(200);
     expect(response.headers.get('set-cookie')).toBeNull();
-    expect(await response.text()).toBe(SITE_A['/notes.txt']);
+    expect(await response.text()).toBe(NOTES);
   });
 
   it('refuses an altered status code', async () => {
     proxy.use(alterHttpResponse('/notes.txt', (answer) => ({ ...answer, status_code: 404 })));
-    const response = await get('/notes.txt');
-    expect(response.status).not.toBe(404);
-    await expectRefused(response, 'InvalidResponseHashes', [SITE_A['/notes.txt'] as string]);
+    await expectRefused(await get('/notes.txt'), 'InvalidRequestAndResponseHashes', [NOTES]);
   });
 
   it.each([
@@ -440,11 +531,8 @@ describe('gateway behind a tampering proxy', () => {
     [
       'the certified data it vouches for',
       (certificate: Uint8Array, canisterId: Principal) => {
-        const found = lookupPath(decodeCertificate(certificate).tree, [
-          'canister',
-          canisterId.toUint8Array(),
-          'certified_data',
-        ]);
+        const { tree } = decodeCertificate(certificate);
+        const found = lookupPath(tree, ['canister', canisterId.toUint8Array(), 'certified_data']);
         return found.status === 'found' ? found.value : new Uint8Array(0);
       },
     ],
@@ -458,9 +546,7 @@ describe('gateway behind a tampering proxy', () => {
           ),
         ),
       );
-      await expectRefused(await get('/notes.txt'), 'CertificateVerificationFailed', [
-        SITE_A['/notes.txt'] as string,
-      ]);
+      await expectRefused(await get('/notes.txt'), 'CertificateVerificationFailed', [NOTES]);
     },
   );
 
@@ -472,12 +558,35 @@ describe('gateway behind a tampering proxy', () => {
         ),
       ),
     );
-    await expectRefused(await get('/notes.txt'), 'InvalidTree', [SITE_A['/notes.txt'] as string]);
+    await expectRefused(await get('/notes.txt'), 'InvalidTreeRootHash', [NOTES]);
+  });
+
+  // A v1 answer certifies the body only: accepted, its status and headers would be the proxy's.
+  it('refuses a genuine v1 answer, whose status and headers nothing certifies, when it asked for v2', async () => {
+    const direct = Actor.createActor<HttpCanisterActor>(httpInterface, {
+      agent: await net.agent(),
+      canisterId: canisterA,
+    });
+    const v1 = await direct.http_request({
+      method: 'GET',
+      url: '/notes.txt',
+      headers: [],
+      body: new Uint8Array(0),
+      certificate_version: [],
+    });
+    proxy.use(
+      alterHttpResponse('/notes.txt', () => ({
+        ...withHeader(v1, 'content-type', 'text/html; tampered=v1'),
+        status_code: 299,
+      })),
+    );
+    const response = await get('/notes.txt');
+    expect(response.headers.get('content-type')).not.toContain('tampered');
+    await expectRefused(response, 'RequestedVerificationVersionMismatch', [NOTES]);
   });
 
   describe('a replayed answer', () => {
     const PATH = '/replayed.txt';
-    const SECOND = 'second version of the replayed file';
     let old: Uint8Array;
     let oldTimeNs: bigint;
 
@@ -485,54 +594,67 @@ describe('gateway behind a tampering proxy', () => {
       old = await capture(PATH);
       oldTimeNs = certificateTimeNs(decodeReply('http_request', old)) as bigint;
       const assets = new AssetManager({ canisterId: canisterA, agent: await net.agent(owner) });
-      await assets.store(utf8.encode(SECOND), { path: '', fileName: 'replayed.txt' });
-      expect(await (await get(PATH)).text(), 'the change is live').toBe(SECOND);
+      await assets.store(utf8.encode(REPLAYED_SECOND), { path: '', fileName: 'replayed.txt' });
+      expect(await (await get(PATH)).text(), 'the new content is served').toBe(REPLAYED_SECOND);
     });
 
-    it('still verifies inside the five-minute window: the old certificate is genuine, so freshness is the only bound on a replay', async () => {
-      proxy.use(answerWith(PATH, old));
+    it('still verifies inside the five-minute window: its certificate is genuine, so only freshness bounds a replay', async () => {
+      proxy.use(answerWith(canisterA, PATH, old));
       const response = await get(PATH);
       expect(response.status).toBe(200);
-      expect(await response.text()).toBe(SITE_A[PATH]);
+      expect(await response.text()).toBe(REPLAYED_FIRST);
     });
 
     it('is refused once the gateway clock is more than five minutes past its certificate', async () => {
+      proxy.use(answerWith(canisterA, PATH, old));
       const later = gatewayWith({ nowNs: () => oldTimeNs + FIVE_MINUTES_NS + ONE_SECOND_NS });
-      proxy.use(answerWith(PATH, old));
-      await expectRefused(await get(PATH, canisterA, later), 'CertificateTimeTooFarInThePast', [
-        SITE_A[PATH] as string,
+      await expectRefused(await get(PATH, canisterA, later), 'CertificateVerificationFailed', [
+        REPLAYED_FIRST,
       ]);
     });
 
-    it('is refused even unaltered when its certificate is more than five minutes old', async () => {
-      const late = gatewayWith({
-        nowNs: () => proxy.lastCertificateTimeNs + FIVE_MINUTES_NS + ONE_SECOND_NS,
-      });
-      await expectRefused(await get(PATH, canisterA, late), 'CertificateTimeTooFarInThePast', [
-        SECOND,
+    it('is refused even unaltered when the certificate is more than five minutes old, and served a second inside the window', async () => {
+      const ahead = (offsetNs: bigint) =>
+        gatewayWith({ nowNs: () => proxy.lastCertificateTimeNs + offsetNs });
+      const late = ahead(FIVE_MINUTES_NS + ONE_SECOND_NS);
+      await expectRefused(await get(PATH, canisterA, late), 'CertificateVerificationFailed', [
+        REPLAYED_SECOND,
       ]);
-      const inTime = gatewayWith({
-        nowNs: () => proxy.lastCertificateTimeNs + FIVE_MINUTES_NS - ONE_SECOND_NS,
-      });
-      expect(await (await get(PATH, canisterA, inTime)).text()).toBe(SECOND);
+      const inTime = ahead(FIVE_MINUTES_NS - ONE_SECOND_NS);
+      expect(await (await get(PATH, canisterA, inTime)).text()).toBe(REPLAYED_SECOND);
     });
   });
 
   it("refuses another canister's genuine answer given for this canister", async () => {
     const fromB = await capture('/index.html', canisterB);
-    proxy.use((query, response) =>
-      query.canisterId === canisterA.toText()
-        ? answerWith('/index.html', fromB)(query, response)
-        : response,
-    );
+    proxy.use(answerWith(canisterA, '/index.html', fromB));
     await expectRefused(await get('/index.html'), 'CertificateMissingCertifiedData', [
       SITE_B['/index.html'] as string,
       SITE_A['/index.html'] as string,
     ]);
   });
 
+  it('keeps only verified answers in its cache: a refusal is not cached, and a later rewrite meets the cached genuine answer', async () => {
+    const cached = gatewayWith({ cacheTtlMs: 60_000 });
+    const marker = 'tampered while cached';
+    const tamper = alterHttpResponse('/index.html', (answer) => ({
+      ...answer,
+      body: utf8.encode(marker),
+    }));
+    proxy.use(tamper);
+    await expectRefused(
+      await get('/index.html', canisterA, cached),
+      'InvalidRequestAndResponseHashes',
+      [marker],
+    );
+    proxy.use(undefined);
+    expect(await (await get('/index.html', canisterA, cached)).text()).toBe(SITE_A['/index.html']);
+    proxy.use(tamper);
+    expect(await (await get('/index.html', canisterA, cached)).text()).toBe(SITE_A['/index.html']);
+  });
+
   describe('a streamed file', () => {
-    it('is served whole when the proxy re-encodes every callback chunk unchanged', async () => {
+    it('is served whole when the proxy re-encodes a callback chunk unchanged', async () => {
       proxy.use(alterCallbackChunk(1n, (answer) => answer));
       const before = proxy.seen.length;
       const response = await get('/media/large.bin');
@@ -545,18 +667,72 @@ describe('gateway behind a tampering proxy', () => {
     });
 
     it('is refused when one callback chunk is altered', async () => {
-      const marker = utf8.encode('TAMPERED CHUNK');
+      const marker = utf8.encode('tampered chunk');
       proxy.use(
         alterCallbackChunk(1n, (answer) => {
           const body = answer.body.slice();
-          body.set(marker, 1000);
+          body.set(marker, 1_000);
           return { ...answer, body };
         }),
       );
-      await expectRefused(await get('/media/large.bin'), 'InvalidResponseHashes', [
+      await expectRefused(await get('/media/large.bin'), 'InvalidRequestAndResponseHashes', [
         marker,
         LARGE.subarray(0, 64),
       ]);
+    });
+  });
+
+  describe('a file certified in ranges', () => {
+    /** Rewrites the `206` piece answering `Range: bytes=<start>-` (the first has no `Range`). */
+    function alterPiece(start: number, marker: Uint8Array): Rewrite {
+      const range = start === 0 ? undefined : `bytes=${start}-`;
+      return (query, response) => {
+        const request = query.arg as CanisterHttpRequest;
+        const asked = request.headers?.find(([name]) => name.toLowerCase() === 'range')?.[1];
+        if (query.method !== 'http_request' || pathOf(query) !== RANGED_KEY || asked !== range) {
+          return response;
+        }
+        const answer = decodeReply<CanisterHttpResponse>('http_request', response);
+        const body = answer.body.slice();
+        body.set(marker, 1_000);
+        return encodeReply('http_request', response, { ...answer, body });
+      };
+    }
+
+    it('is served whole, each piece verified, when nothing is altered', async () => {
+      const before = proxy.seen.length;
+      const response = await get(RANGED_KEY);
+      expect(response.status, logged.join('\n')).toBe(200);
+      expect(sha256(new Uint8Array(await response.arrayBuffer()))).toEqual(sha256(RANGED));
+      const ranges = proxy.seen
+        .slice(before)
+        .filter((query) => query.method === 'http_request' && pathOf(query) === RANGED_KEY)
+        .map((query) => (query.arg as CanisterHttpRequest).headers.find(([n]) => n === 'range'));
+      expect(ranges.map((field) => field?.[1])).toEqual([
+        undefined,
+        `bytes=${CHUNK_BYTES}-`,
+        `bytes=${2 * CHUNK_BYTES}-`,
+      ]);
+    });
+
+    it('is refused with a 503 when its first piece is altered', async () => {
+      const marker = utf8.encode('tampered first piece');
+      proxy.use(alterPiece(0, marker));
+      await expectRefused(await get(RANGED_KEY), 'InvalidRequestAndResponseHashes', [marker]);
+    });
+
+    it('ends the transfer before an altered later piece, whose bytes never go out (the 200 head has left)', async () => {
+      const marker = utf8.encode('tampered later piece');
+      proxy.use(alterPiece(CHUNK_BYTES, marker));
+      const response = await get(RANGED_KEY);
+      expect(response.status).toBe(200);
+      const { received, error } = await readUntilError(response);
+      expect(error, 'the body ends in an error, not a clean end').toBeDefined();
+      expect(bytesEqual(received, RANGED.subarray(0, CHUNK_BYTES)), 'the first piece').toBe(true);
+      expect(indexOf(received, marker)).toBe(-1);
+      const log = logged.join('\n');
+      expect(log).toContain(`: ${REFUSED} `);
+      expect(log).toContain('certificate: InvalidRequestAndResponseHashes.');
     });
   });
 });

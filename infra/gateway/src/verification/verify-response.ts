@@ -29,7 +29,10 @@ export interface VerifiedResponse {
   /** 2 for v2; 1 for v1, which certifies the body only. */
   readonly version: number;
   readonly status: number;
-  /** v2: the certified headers only; v1: the canister's headers (v1 cannot vouch for them). */
+  /**
+   * v2: the certified headers only. v1 (when accepted): the canister's headers, which nothing
+   * vouches for; the gateway marks such answers.
+   */
   readonly headers: HeaderField[];
   readonly body: Uint8Array;
 }
@@ -41,6 +44,12 @@ export interface VerificationContext {
   readonly nowNs: bigint;
   /** How far a certificate's time may be from now. @default 5 minutes */
   readonly maxCertificateAgeNs?: bigint;
+  /**
+   * Accept v1 answers (body only certified) from canisters that know nothing newer. Off by
+   * default: the gateway asks for v2, and a v1 answer in reply is what a proxy would send to
+   * choose the status and headers itself. @default false
+   */
+  readonly acceptV1?: boolean;
 }
 
 const FIVE_MINUTES_NS = 300_000_000_000n;
@@ -59,7 +68,7 @@ export function verifyResponse(
       context.nowNs,
       context.maxCertificateAgeNs ?? FIVE_MINUTES_NS,
       context.rootKey,
-      1,
+      context.acceptV1 === true ? 1 : 2,
     );
   } catch (error) {
     const code = (error as { code?: unknown }).code;

@@ -26,6 +26,7 @@ describe('parseCommandLine', () => {
         background: false,
         clean: false,
         maxCanisters: undefined,
+        domains: new Map(),
       },
     });
   });
@@ -41,6 +42,7 @@ describe('parseCommandLine', () => {
         'state',
         '--background',
         '--clean',
+        '--domains=shop.example=rwlgt-iiaaa-aaaaa-aaaaa-cai',
       ]),
     ).toEqual({
       kind: 'start',
@@ -51,6 +53,7 @@ describe('parseCommandLine', () => {
         background: true,
         clean: true,
         maxCanisters: undefined,
+        domains: new Map([['shop.example', 'rwlgt-iiaaa-aaaaa-aaaaa-cai']]),
       },
     });
   });

@@ -15,6 +15,8 @@ export interface StartFlags {
   readonly port: number;
   /** Canister cap of the network; undefined = none. */
   readonly maxCanisters: number | undefined;
+  /** Custom domain → canister id (text), for the gateway on the network's port. */
+  readonly domains: ReadonlyMap<string, string>;
   readonly host: string;
   /** As given; resolved against the working directory later. */
   readonly dataDir: string | undefined;
@@ -215,6 +217,7 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
         flags: {
           port: parsePort(stringValue(values, 'port')),
           maxCanisters: parseMaxCanisters(stringValue(values, 'max-canisters')),
+          domains: parseDomains(stringValue(values, 'domains'), 'start'),
           host: stringValue(values, 'host') ?? DEFAULT_HOST,
           dataDir,
           background: values.background === true,
@@ -255,14 +258,14 @@ function parseGatewayFlags(values: OptionValues): GatewayFlags {
   }
   return {
     replica: replica.replace(/\/+$/, ''),
-    domains: parseDomains(stringValue(values, 'domains')),
+    domains: parseDomains(stringValue(values, 'domains'), 'gateway'),
     network,
     port: parsePort(stringValue(values, 'port'), 'gateway'),
     host: stringValue(values, 'host') ?? DEFAULT_HOST,
   };
 }
 
-function parseDomains(text: string | undefined): ReadonlyMap<string, string> {
+function parseDomains(text: string | undefined, command: CommandName): ReadonlyMap<string, string> {
   const domains = new Map<string, string>();
   for (const entry of text === undefined ? [] : text.split(',')) {
     const match = /^\s*([a-z0-9.-]+\.[a-z0-9-]+)\s*=\s*([a-z0-9-]+)\s*$/i.exec(entry);
@@ -270,7 +273,7 @@ function parseDomains(text: string | undefined): ReadonlyMap<string, string> {
       throw createCliError(
         CliErrorCode.INVALID_OPTION_VALUE,
         `Option '--domains' takes name=canister-id pairs separated by commas, got '${entry}'.`,
-        { command: 'gateway', option: '--domains', value: text },
+        { command, option: '--domains', value: text },
       );
     }
     domains.set((match[1] as string).toLowerCase(), (match[2] as string).toLowerCase());

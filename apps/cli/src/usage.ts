@@ -74,6 +74,12 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         valueName: '<n>',
         description: 'Refuse to create more than <n> canisters (IC0102); default: no limit',
       },
+      domains: {
+        type: 'string',
+        valueName: '<name=id,…>',
+        description:
+          'Custom domains for the gateway; each is served once its canister lists it in /.well-known/ic-domains',
+      },
       help: HELP,
     },
   },

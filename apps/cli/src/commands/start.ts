@@ -23,6 +23,9 @@ export async function loadReplicaFactory(): Promise<ReplicaFactory> {
             fetch: ((input: string | URL | Request, init?: RequestInit) =>
               replica.fetch(new Request(input, init))) as typeof fetch,
             rootKey: replica.rootKeyDer,
+            ...(options.domains === undefined
+              ? {}
+              : { routing: { customDomains: options.domains } }),
             ...(options.log === undefined ? {} : { log: options.log }),
           });
           return (request) => gateway.fetch(request);
@@ -63,6 +66,9 @@ async function runInBackground(
     String(flags.port),
     ...(flags.clean ? ['--clean'] : []),
     ...(flags.maxCanisters === undefined ? [] : ['--max-canisters', String(flags.maxCanisters)]),
+    ...(flags.domains.size === 0
+      ? []
+      : ['--domains', [...flags.domains].map(([name, id]) => `${name}=${id}`).join(',')]),
   ];
   const { progress } = context;
   let frame = 0;
@@ -115,6 +121,7 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
     port: flags.port,
     clean: flags.clean,
     ...(flags.maxCanisters === undefined ? {} : { maxCanisters: flags.maxCanisters }),
+    ...(flags.domains.size === 0 ? {} : { domains: flags.domains }),
     startReplica,
     log: (line) => context.stdout(line),
     processes: context.processes,

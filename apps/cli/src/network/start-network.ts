@@ -12,6 +12,8 @@ export interface ReplicaStartOptions {
   readonly port?: number;
   readonly clean?: boolean;
   readonly maxCanisters?: number;
+  /** Custom domain → canister id, for the gateway served on the same port. */
+  readonly domains?: ReadonlyMap<string, string>;
   readonly log?: (line: string) => void;
 }
 
@@ -38,6 +40,8 @@ export interface StartNetworkParams {
   readonly clean?: boolean;
   /** Most canisters the network hosts. @default unlimited */
   readonly maxCanisters?: number;
+  /** Custom domain → canister id, for the gateway. @default none */
+  readonly domains?: ReadonlyMap<string, string>;
   readonly startReplica: ReplicaFactory;
   /** Receives the replica's diagnostic lines. */
   readonly log?: (line: string) => void;
@@ -119,6 +123,7 @@ export async function startNetwork(params: StartNetworkParams): Promise<RunningN
       port,
       clean: params.clean ?? false,
       ...(params.maxCanisters === undefined ? {} : { maxCanisters: params.maxCanisters }),
+      ...(params.domains === undefined ? {} : { domains: params.domains }),
       ...(params.log ? { log: params.log } : {}),
     });
   } catch (error) {

@@ -9,6 +9,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from '../../../infra/replica/src/integration/harness.js';
 import { startTestNetwork } from '../../../infra/replica/src/integration/harness.js';
+import {
+  CHUNK_BYTES,
+  assetsActor,
+  createAsset,
+  setAssetContent,
+  uploadInRanges,
+} from './testing/assets-actor.js';
 import { type HttpActor, httpIdl } from './testing/http-actor.js';
 
 /**
@@ -113,11 +120,7 @@ describe('asset canister on the replica', () => {
       /does not have Commit permission/,
     );
     await assets.store(utf8.encode('kept'), { fileName: 'kept.txt' });
-    const controlled = Actor.createActor<{ authorize(p: Principal): Promise<void> }>(
-      ({ IDL: I }) => I.Service({ authorize: I.Func([I.Principal], [], []) }),
-      { agent: await net.agent(owner), canisterId },
-    );
-    await controlled.authorize(stranger.getPrincipal());
+    await assetsActor(await net.agent(owner), canisterId).authorize(stranger.getPrincipal());
     await outsider.store(utf8.encode('now allowed'), { fileName: 'x.txt' });
     expect(new TextDecoder().decode(await (await assets.get('/x.txt')).toUint8Array())).toBe(
       'now allowed',
@@ -126,92 +129,18 @@ describe('asset canister on the replica', () => {
 
   it('commits a batch proposed by a Prepare principal once its evidence is presented', async () => {
     const preparer = Ed25519KeyIdentity.generate();
-    const proposalIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
-      const SetAssetContent = I.Record({
-        key: I.Text,
-        content_encoding: I.Text,
-        chunk_ids: I.Vec(I.Nat),
-        last_chunk: I.Opt(I.Vec(I.Nat8)),
-        sha256: I.Opt(I.Vec(I.Nat8)),
-      });
-      const CreateAsset = I.Record({
-        key: I.Text,
-        content_type: I.Text,
-        max_age: I.Opt(I.Nat64),
-        headers: I.Opt(I.Vec(I.Tuple(I.Text, I.Text))),
-        enable_aliasing: I.Opt(I.Bool),
-        allow_raw_access: I.Opt(I.Bool),
-      });
-      const Commit = I.Record({
-        batch_id: I.Nat,
-        operations: I.Vec(I.Variant({ CreateAsset, SetAssetContent })),
-      });
-      const Proposed = I.Record({ batch_id: I.Nat, evidence: I.Vec(I.Nat8) });
-      return I.Service({
-        grant_permission: I.Func(
-          [I.Record({ to_principal: I.Principal, permission: I.Variant({ Prepare: I.Null }) })],
-          [],
-          [],
-        ),
-        create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
-        create_chunk: I.Func(
-          [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
-          [I.Record({ chunk_id: I.Nat })],
-          [],
-        ),
-        propose_commit_batch: I.Func([Commit], [], []),
-        compute_evidence: I.Func(
-          [I.Record({ batch_id: I.Nat, max_iterations: I.Opt(I.Nat16) })],
-          [I.Opt(I.Vec(I.Nat8))],
-          [],
-        ),
-        validate_commit_proposed_batch: I.Func(
-          [Proposed],
-          [I.Variant({ Ok: I.Text, Err: I.Text })],
-          [],
-        ),
-        commit_proposed_batch: I.Func([Proposed], [], []),
-        commit_batch: I.Func([Commit], [], []),
-      });
-    };
-    type ProposalActor = Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const asOwner = Actor.createActor<ProposalActor>(proposalIdl, {
-      agent: await net.agent(owner),
-      canisterId,
-    });
-    const asPreparer = Actor.createActor<ProposalActor>(proposalIdl, {
-      agent: await net.agent(preparer),
-      canisterId,
-    });
+    const asOwner = assetsActor(await net.agent(owner), canisterId);
+    const asPreparer = assetsActor(await net.agent(preparer), canisterId);
     await asOwner.grant_permission({
       to_principal: preparer.getPrincipal(),
       permission: { Prepare: null },
     });
     const content = utf8.encode('proposed and approved');
-    const { batch_id } = (await asPreparer.create_batch({})) as { batch_id: bigint };
-    const { chunk_id } = (await asPreparer.create_chunk({ batch_id, content })) as {
-      chunk_id: bigint;
-    };
+    const { batch_id } = await asPreparer.create_batch({});
+    const { chunk_id } = await asPreparer.create_chunk({ batch_id, content });
     const operations = [
-      {
-        CreateAsset: {
-          key: '/proposed.txt',
-          content_type: 'text/plain',
-          max_age: [],
-          headers: [],
-          enable_aliasing: [],
-          allow_raw_access: [],
-        },
-      },
-      {
-        SetAssetContent: {
-          key: '/proposed.txt',
-          content_encoding: 'identity',
-          chunk_ids: [chunk_id],
-          last_chunk: [],
-          sha256: [sha256(content)],
-        },
-      },
+      createAsset({ key: '/proposed.txt', content_type: 'text/plain' }),
+      setAssetContent({ key: '/proposed.txt', content, chunk_ids: [chunk_id] }),
     ];
     await expect(asPreparer.commit_batch({ batch_id, operations })).rejects.toThrow(
       /does not have Commit permission/,
@@ -219,8 +148,7 @@ describe('asset canister on the replica', () => {
     await asPreparer.propose_commit_batch({ batch_id, operations });
     let evidence: Uint8Array | undefined;
     while (evidence === undefined) {
-      [evidence] = (await asPreparer.compute_evidence({ batch_id, max_iterations: [97] })) as
-        [] | [Uint8Array];
+      [evidence] = await asPreparer.compute_evidence({ batch_id, max_iterations: [97] });
     }
     const forged = new Uint8Array(32);
     expect(
@@ -238,40 +166,14 @@ describe('asset canister on the replica', () => {
   });
 
   it('turns on the single-page fallback when a principal with Commit permission asks', async () => {
-    const optionsIdl: IDL.InterfaceFactory = ({ IDL: I }) =>
-      I.Service({
-        set_site_options: I.Func(
-          [I.Record({ spa_fallback: I.Opt(I.Bool), security_headers: I.Opt(I.Bool) })],
-          [],
-          [],
-        ),
-        get_site_options: I.Func(
-          [],
-          [I.Record({ spa_fallback: I.Bool, security_headers: I.Bool })],
-          ['query'],
-        ),
-      });
-    type OptionsActor = {
-      set_site_options(args: {
-        spa_fallback: [] | [boolean];
-        security_headers: [] | [boolean];
-      }): Promise<void>;
-      get_site_options(): Promise<{ spa_fallback: boolean; security_headers: boolean }>;
-    };
-    const anonymous = Actor.createActor<OptionsActor>(optionsIdl, {
-      agent: await net.agent(),
-      canisterId,
-    });
+    const anonymous = assetsActor(await net.agent(), canisterId);
     await expect(
       anonymous.set_site_options({ spa_fallback: [true], security_headers: [] }),
     ).rejects.toThrow(/does not have Commit permission/);
     const before = await fetchVerified('/app/some/route');
     expect(before.status).toBe(404);
 
-    const asOwner = Actor.createActor<OptionsActor>(optionsIdl, {
-      agent: await net.agent(owner),
-      canisterId,
-    });
+    const asOwner = assetsActor(await net.agent(owner), canisterId);
     await asOwner.set_site_options({ spa_fallback: [true], security_headers: [] });
     expect(await asOwner.get_site_options()).toEqual({
       spa_fallback: true,
@@ -284,67 +186,8 @@ describe('asset canister on the replica', () => {
   });
 
   it('serves a large asset uploaded with chunk hashes as 206 ranges, each verified', async () => {
-    const chunkBytes = 1_900_000;
-    const content = new Uint8Array(2 * chunkBytes + 4321).map((_, i) => (i * 17 + 3) & 0xff);
-    const pieces = [0, 1, 2].map((i) => content.subarray(i * chunkBytes, (i + 1) * chunkBytes));
-    const uploadIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
-      const SetAssetContent = I.Record({
-        key: I.Text,
-        content_encoding: I.Text,
-        chunk_ids: I.Vec(I.Nat),
-        last_chunk: I.Opt(I.Vec(I.Nat8)),
-        sha256: I.Opt(I.Vec(I.Nat8)),
-        chunk_sha256s: I.Opt(I.Vec(I.Vec(I.Nat8))),
-      });
-      const CreateAsset = I.Record({ key: I.Text, content_type: I.Text });
-      return I.Service({
-        create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
-        create_chunk: I.Func(
-          [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
-          [I.Record({ chunk_id: I.Nat })],
-          [],
-        ),
-        commit_batch: I.Func(
-          [
-            I.Record({
-              batch_id: I.Nat,
-              operations: I.Vec(I.Variant({ CreateAsset, SetAssetContent })),
-            }),
-          ],
-          [],
-          [],
-        ),
-      });
-    };
-    type UploadActor = Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const uploader = Actor.createActor<UploadActor>(uploadIdl, {
-      agent: await net.agent(owner),
-      canisterId,
-    });
-    const { batch_id } = (await uploader.create_batch({})) as { batch_id: bigint };
-    const chunkIds = await Promise.all(
-      pieces.map(
-        async (piece) =>
-          ((await uploader.create_chunk({ batch_id, content: piece })) as { chunk_id: bigint })
-            .chunk_id,
-      ),
-    );
-    await uploader.commit_batch({
-      batch_id,
-      operations: [
-        { CreateAsset: { key: '/ranged.bin', content_type: 'application/octet-stream' } },
-        {
-          SetAssetContent: {
-            key: '/ranged.bin',
-            content_encoding: 'identity',
-            chunk_ids: chunkIds,
-            last_chunk: [],
-            sha256: [sha256(content)],
-            chunk_sha256s: [pieces.map((piece) => sha256(piece))],
-          },
-        },
-      ],
-    });
+    const content = new Uint8Array(2 * CHUNK_BYTES + 4321).map((_, i) => (i * 17 + 3) & 0xff);
+    await uploadInRanges(assetsActor(await net.agent(owner), canisterId), '/ranged.bin', content);
 
     const received: Uint8Array[] = [];
     let next = 0;
@@ -375,26 +218,7 @@ describe('asset canister on the replica', () => {
     expect(new TextDecoder().decode(good.verified.response?.body)).toBe('would be new');
     await expect(fetchVerified('/bad.txt')).rejects.toThrow();
 
-    const raw = Actor.createActor<Record<string, (...args: unknown[]) => Promise<unknown>>>(
-      ({ IDL: I }) =>
-        I.Service({
-          delete_asset: I.Func([I.Record({ key: I.Text })], [], []),
-          set_asset_content: I.Func(
-            [
-              I.Record({
-                key: I.Text,
-                content_encoding: I.Text,
-                chunk_ids: I.Vec(I.Nat),
-                last_chunk: I.Opt(I.Vec(I.Nat8)),
-                sha256: I.Opt(I.Vec(I.Nat8)),
-              }),
-            ],
-            [],
-            [],
-          ),
-        }),
-      { agent: await net.agent(owner), canisterId },
-    );
+    const raw = assetsActor(await net.agent(owner), canisterId);
     await expect(
       raw.set_asset_content({
         key: '/new.txt',
@@ -402,6 +226,7 @@ describe('asset canister on the replica', () => {
         chunk_ids: [999_999n],
         last_chunk: [],
         sha256: [],
+        chunk_sha256s: [],
       }),
     ).rejects.toThrow(/chunk not found: 999999/);
     await expect(raw.delete_asset({ key: 'no-leading-slash' })).resolves.toBeUndefined();
@@ -432,7 +257,7 @@ describe('asset canister on the replica', () => {
     // The site options survive too: unknown paths still get the single-page fallback.
     expect((await fetchVerified('/app/some/route')).status).toBe(200);
     // And the chunk hashes: the last range still verifies.
-    const last = await fetchVerified('/ranged.bin', [['range', `bytes=${2 * 1_900_000}-`]]);
+    const last = await fetchVerified('/ranged.bin', [['range', `bytes=${2 * CHUNK_BYTES}-`]]);
     expect(last.status).toBe(206);
     expect(last.verified.response?.body).toHaveLength(4321);
   });

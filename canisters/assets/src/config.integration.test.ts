@@ -3,15 +3,19 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Actor } from '@dfinity/agent';
-import type { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
 import { verifyRequestResponsePair } from '@dfinity/response-verification';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from '../../../infra/replica/src/integration/harness.js';
 import { startTestNetwork } from '../../../infra/replica/src/integration/harness.js';
 import { loadAssetConfig } from './config/index.js';
+import {
+  type Operation,
+  assetsActor,
+  createAsset,
+  setAssetContent,
+} from './testing/assets-actor.js';
 import { type HttpActor, httpIdl } from './testing/http-actor.js';
 
 /**
@@ -38,36 +42,6 @@ const FILES: Record<string, string> = {
   ]`,
 };
 
-const uploadIdl: IDL.InterfaceFactory = ({ IDL: I }) => {
-  const CreateAsset = I.Record({
-    key: I.Text,
-    content_type: I.Text,
-    max_age: I.Opt(I.Nat64),
-    headers: I.Opt(I.Vec(I.Tuple(I.Text, I.Text))),
-    enable_aliasing: I.Opt(I.Bool),
-    allow_raw_access: I.Opt(I.Bool),
-  });
-  const SetAssetContent = I.Record({
-    key: I.Text,
-    content_encoding: I.Text,
-    chunk_ids: I.Vec(I.Nat),
-    last_chunk: I.Opt(I.Vec(I.Nat8)),
-    sha256: I.Opt(I.Vec(I.Nat8)),
-  });
-  return I.Service({
-    commit_batch: I.Func(
-      [
-        I.Record({
-          batch_id: I.Nat,
-          operations: I.Vec(I.Variant({ CreateAsset, SetAssetContent })),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
-};
-
 describe('.ic-assets.json5 applied to uploads', () => {
   let net: TestNetwork;
   let canisterId: Principal;
@@ -86,38 +60,25 @@ describe('.ic-assets.json5 applied to uploads', () => {
     canisterId = await net.deploy(owner, new Uint8Array(readFileSync(WASM)));
 
     const config = await loadAssetConfig(root);
-    const operations: unknown[] = [];
+    const operations: Operation[] = [];
     for (const path of Object.keys(FILES).filter((p) => config.isIncluded(p))) {
       const content = new Uint8Array(await readFile(join(root, path)));
       const settings = config.resolve(path);
       const key = `/${path}`;
       const contentType = path.endsWith('.html') ? 'text/html' : 'text/javascript';
       operations.push(
-        {
-          CreateAsset: {
-            key,
-            content_type: contentType,
-            max_age: settings.maxAge === undefined ? [] : [settings.maxAge],
-            headers: settings.headers === undefined ? [] : [settings.headers],
-            enable_aliasing: settings.enableAliasing === undefined ? [] : [settings.enableAliasing],
-            allow_raw_access: [settings.allowRawAccess],
-          },
-        },
-        {
-          SetAssetContent: {
-            key,
-            content_encoding: 'identity',
-            chunk_ids: [],
-            last_chunk: [content],
-            sha256: [sha256(content)],
-          },
-        },
+        createAsset({
+          key,
+          content_type: contentType,
+          max_age: settings.maxAge === undefined ? [] : [settings.maxAge],
+          headers: settings.headers === undefined ? [] : [settings.headers.map(([n, v]) => [n, v])],
+          enable_aliasing: settings.enableAliasing === undefined ? [] : [settings.enableAliasing],
+          allow_raw_access: [settings.allowRawAccess],
+        }),
+        setAssetContent({ key, content }),
       );
     }
-    const uploader = Actor.createActor<{ commit_batch(args: unknown): Promise<void> }>(uploadIdl, {
-      agent: await net.agent(owner),
-      canisterId,
-    });
+    const uploader = assetsActor(await net.agent(owner), canisterId);
     await uploader.commit_batch({ batch_id: 0n, operations });
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { Actor, type HttpAgent } from '@dfinity/agent';
+import type { HttpAgent } from '@dfinity/agent';
 import { AssetManager } from '@dfinity/assets';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
@@ -8,6 +8,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from '../../replica/src/integration/harness.js';
 import { startTestNetwork } from '../../replica/src/integration/harness.js';
+import {
+  CHUNK_BYTES,
+  assetsActor,
+  uploadInRanges,
+} from '../../../canisters/assets/src/testing/assets-actor.js';
 import { type Gateway, createGateway } from './gateway.js';
 
 /**
@@ -179,66 +184,12 @@ describe('gateway in front of the replica', () => {
   });
 
   it('passes on a large asset certified in ranges piece by piece, as one verified 200', async () => {
-    const chunk = 1_900_000;
-    const content = new Uint8Array(2 * chunk + 777).map((_, i) => (i * 11 + 5) & 0xff);
-    const pieces = [0, 1, 2].map((i) => content.subarray(i * chunk, (i + 1) * chunk));
-    type Uploader = Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const uploader = Actor.createActor<Uploader>(
-      ({ IDL: I }) => {
-        const SetAssetContent = I.Record({
-          key: I.Text,
-          content_encoding: I.Text,
-          chunk_ids: I.Vec(I.Nat),
-          last_chunk: I.Opt(I.Vec(I.Nat8)),
-          sha256: I.Opt(I.Vec(I.Nat8)),
-          chunk_sha256s: I.Opt(I.Vec(I.Vec(I.Nat8))),
-        });
-        const CreateAsset = I.Record({ key: I.Text, content_type: I.Text });
-        return I.Service({
-          create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
-          create_chunk: I.Func(
-            [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
-            [I.Record({ chunk_id: I.Nat })],
-            [],
-          ),
-          commit_batch: I.Func(
-            [
-              I.Record({
-                batch_id: I.Nat,
-                operations: I.Vec(I.Variant({ CreateAsset, SetAssetContent })),
-              }),
-            ],
-            [],
-            [],
-          ),
-        });
-      },
-      { agent: await net.agent(owner), canisterId },
+    const content = new Uint8Array(2 * CHUNK_BYTES + 777).map((_, i) => (i * 11 + 5) & 0xff);
+    await uploadInRanges(
+      assetsActor(await net.agent(owner), canisterId),
+      '/media/ranged.bin',
+      content,
     );
-    const { batch_id } = (await uploader.create_batch({})) as { batch_id: bigint };
-    const chunkIds: bigint[] = [];
-    for (const piece of pieces) {
-      const created = (await uploader.create_chunk({ batch_id, content: piece })) as {
-        chunk_id: bigint;
-      };
-      chunkIds.push(created.chunk_id);
-    }
-    await uploader.commit_batch({
-      batch_id,
-      operations: [
-        { CreateAsset: { key: '/media/ranged.bin', content_type: 'application/octet-stream' } },
-        {
-          SetAssetContent: {
-            key: '/media/ranged.bin',
-            content_encoding: 'identity',
-            chunk_ids: chunkIds,
-            last_chunk: [],
-            sha256: [sha256(content)],
-            chunk_sha256s: [pieces.map((piece) => sha256(piece))],
-          },
-        },
-      ],
-    });
     const response = await get('/media/ranged.bin');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-length')).toBe(String(content.length));
@@ -267,28 +218,7 @@ describe('gateway in front of the replica', () => {
     const page = await raw('/docs/guide.html');
     expect(page.status).toBe(200);
     expect(page.headers.get('x-citadel-verification')).toBe('none (raw domain)');
-    type Properties = {
-      set_asset_properties(args: Record<string, unknown>): Promise<void>;
-    };
-    const properties = Actor.createActor<Properties>(
-      ({ IDL: I }) =>
-        I.Service({
-          set_asset_properties: I.Func(
-            [
-              I.Record({
-                key: I.Text,
-                max_age: I.Opt(I.Opt(I.Nat64)),
-                headers: I.Opt(I.Opt(I.Vec(I.Tuple(I.Text, I.Text)))),
-                allow_raw_access: I.Opt(I.Opt(I.Bool)),
-                is_aliased: I.Opt(I.Opt(I.Bool)),
-              }),
-            ],
-            [],
-            [],
-          ),
-        }),
-      { agent: await net.agent(owner), canisterId },
-    );
+    const properties = assetsActor(await net.agent(owner), canisterId);
     await properties.set_asset_properties({
       key: '/404.html',
       max_age: [],

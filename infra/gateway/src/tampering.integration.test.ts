@@ -27,6 +27,11 @@ import {
   type StreamingToken,
   httpInterface,
 } from './canister/http-interface.js';
+import {
+  CHUNK_BYTES,
+  assetsActor,
+  uploadInRanges,
+} from '../../../canisters/assets/src/testing/assets-actor.js';
 import { type Gateway, type GatewayOptions, createGateway } from './gateway.js';
 
 /**
@@ -49,7 +54,6 @@ const REFUSED = 'GATEWAY_VERIFICATION_FAILED';
 /** Larger than one 1.9 MB chunk: the asset canister streams it through the callback. */
 const LARGE = new Uint8Array(4_000_000).map((_, i) => (i * 13 + (i >> 11)) & 0xff);
 /** The asset canister's chunk length: pieces of a ranged asset start at its multiples. */
-const CHUNK_BYTES = 1_900_000;
 /** Uploaded with per-chunk hashes, so the canister serves it as verifiable `206` pieces. */
 const RANGED = new Uint8Array(2 * CHUNK_BYTES + 777).map((_, i) => (i * 7 + (i >> 13)) & 0xff);
 const RANGED_KEY = '/media/ranged.bin';
@@ -306,65 +310,14 @@ async function upload(net: TestNetwork, canisterId: Principal, site: typeof SITE
   await batch.commit();
 }
 
-/**
- * Stores `content` under `key` with a hash per chunk (`chunk_sha256s`, which `@dfinity/assets`
- * does not send), so the canister certifies and serves it in `206` pieces.
- */
+/** Stores `content` under `key` with a hash per chunk, so it is served in `206` pieces. */
 async function uploadRanged(
   net: TestNetwork,
   canisterId: Principal,
   key: string,
   content: Uint8Array,
 ) {
-  const uploader = Actor.createActor<Record<string, (arg: unknown) => Promise<unknown>>>(
-    ({ IDL: I }) => {
-      const CreateAsset = I.Record({ key: I.Text, content_type: I.Text });
-      const SetAssetContent = I.Record({
-        key: I.Text,
-        content_encoding: I.Text,
-        chunk_ids: I.Vec(I.Nat),
-        sha256: I.Opt(I.Vec(I.Nat8)),
-        chunk_sha256s: I.Opt(I.Vec(I.Vec(I.Nat8))),
-      });
-      const Operation = I.Variant({ CreateAsset, SetAssetContent });
-      return I.Service({
-        create_batch: I.Func([I.Record({})], [I.Record({ batch_id: I.Nat })], []),
-        create_chunk: I.Func(
-          [I.Record({ batch_id: I.Nat, content: I.Vec(I.Nat8) })],
-          [I.Record({ chunk_id: I.Nat })],
-          [],
-        ),
-        commit_batch: I.Func([I.Record({ batch_id: I.Nat, operations: I.Vec(Operation) })], [], []),
-      });
-    },
-    { agent: await net.agent(owner), canisterId },
-  );
-  const pieces = Array.from({ length: Math.ceil(content.length / CHUNK_BYTES) }, (_, i) =>
-    content.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
-  );
-  const { batch_id } = (await uploader.create_batch({})) as { batch_id: bigint };
-  const chunkIds: bigint[] = [];
-  for (const piece of pieces) {
-    const { chunk_id } = (await uploader.create_chunk({ batch_id, content: piece })) as {
-      chunk_id: bigint;
-    };
-    chunkIds.push(chunk_id);
-  }
-  await uploader.commit_batch({
-    batch_id,
-    operations: [
-      { CreateAsset: { key, content_type: 'application/octet-stream' } },
-      {
-        SetAssetContent: {
-          key,
-          content_encoding: 'identity',
-          chunk_ids: chunkIds,
-          sha256: [sha256(content)],
-          chunk_sha256s: [pieces.map((piece) => sha256(piece))],
-        },
-      },
-    ],
-  });
+  await uploadInRanges(assetsActor(await net.agent(owner), canisterId), key, content);
 }
 
 /** Reads a body to its end or its first error: the bytes that arrived, and the error. */

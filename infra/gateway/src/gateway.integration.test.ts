@@ -239,3 +239,30 @@ describe('gateway in front of the replica', () => {
     );
   });
 });
+
+describe('gateway in front of an idle network', () => {
+  it('still verifies after minutes without updates: the query certifies a fresh state first', async () => {
+    let nowNs = BigInt(Date.now()) * 1_000_000n;
+    const net = await startTestNetwork({ clockNs: () => nowNs });
+    try {
+      const canisterId = await net.deploy(owner, new Uint8Array(readFileSync(ASSETS_WASM)));
+      const assets = new AssetManager({ canisterId, agent: await net.agent(owner) });
+      await assets.store(utf8.encode('still here'), { fileName: 'idle.txt' });
+      const gateway = createGateway({
+        agent: await net.agent(),
+        rootKey: net.replica.rootKeyDer,
+        nowNs: () => nowNs,
+        cacheTtlMs: 0,
+      });
+      const get = () =>
+        gateway.fetch(new Request(`http://${canisterId.toText()}.localhost:4943/idle.txt`));
+      expect((await get()).status).toBe(200);
+      nowNs += 6n * 60n * 1_000_000_000n;
+      const later = await get();
+      expect(later.status).toBe(200);
+      expect(await later.text()).toBe('still here');
+    } finally {
+      await net.close();
+    }
+  });
+});

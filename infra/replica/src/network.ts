@@ -22,6 +22,12 @@ import { createReject, rejects } from './state/reject.js';
 const FORGET_DONE_AFTER_NS = 5n * 60n * 1_000_000_000n;
 /** A certified state older than this is refreshed before it is used for a read_state answer. */
 const MAX_CERTIFIED_AGE_NS = 1_000_000_000n;
+/**
+ * The oldest certified state a query's data certificate may come from. An idle network runs no
+ * rounds, and verifiers refuse certificates older than 5 minutes (HTTP gateways, agents), so a
+ * query on a state this old first certifies a fresh one, as the IC's continuous blocks would.
+ */
+const MAX_QUERY_CERTIFIED_AGE_NS = 30_000_000_000n;
 /** Least time between two checkpoints while canisters keep changing. */
 export const CHECKPOINT_INTERVAL_MS = 5_000;
 
@@ -330,7 +336,11 @@ export class LocalNetwork {
         reject: rejects.methodNotFound(canister.idText, 'query', params.method),
       };
     }
-    const certified = this.#certifier.latest;
+    let certified = this.#certifier.latest;
+    if (!certified || this.#clockNs() - certified.timeNs > MAX_QUERY_CERTIFIED_AGE_NS) {
+      await this.#runRoundNow();
+      certified = this.#certifier.latest;
+    }
     const dataCertificate = certified
       ? this.#certifier.certificate(certified, [['canister', canister.id, 'certified_data']])
       : undefined;

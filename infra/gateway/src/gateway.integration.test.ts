@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { HttpAgent } from '@dfinity/agent';
+import { HttpAgent } from '@dfinity/agent';
 import { AssetManager } from '@dfinity/assets';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
 import type { Principal } from '@dfinity/principal';
@@ -231,6 +231,30 @@ describe('gateway in front of the replica', () => {
     expect(refused.headers.get('location')).toBe(
       `http://${canisterId.toText()}.localhost:4943/404.html`,
     );
+  });
+
+  it('sends identical requests that miss together to the canister once', async () => {
+    let queries = 0;
+    const counting = await HttpAgent.create({
+      host: 'http://127.0.0.1:4943',
+      fetch: ((input: string | URL | Request, init?: RequestInit) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/query')) {
+          queries++;
+        }
+        return net.replica.fetch(request);
+      }) as typeof fetch,
+      shouldFetchRootKey: true,
+      verifyQuerySignatures: false,
+    });
+    const shared = createGateway({ agent: counting, rootKey: net.replica.rootKeyDer });
+    const url = `http://${canisterId.toText()}.localhost:4943/docs/guide.html`;
+    const bodies = await Promise.all(
+      Array.from({ length: 8 }, async () => (await shared.fetch(new Request(url))).text()),
+    );
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toContain('<h1>guide');
+    expect(queries).toBe(1);
   });
 
   it('writes an access log line per request', () => {

@@ -10,7 +10,7 @@ import {
   httpInterface,
 } from './canister/http-interface.js';
 import { GATEWAY_ERROR_STATUS, GatewayErrorCode, gatewayError } from './errors.js';
-import { ResponseCache } from './cache/response-cache.js';
+import { type CachedResponse, ResponseCache } from './cache/response-cache.js';
 import { errorPage } from './pages/error-page.js';
 import {
   type CanisterTarget,
@@ -80,6 +80,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const actors = new Map<string, ActorSubclass<HttpCanisterActor>>();
   const cacheTtlMs = options.cacheTtlMs ?? 2_000;
   const cache = cacheTtlMs > 0 ? new ResponseCache({ ttlMs: cacheTtlMs }) : undefined;
+  /** Fetches under way for cacheable requests, by cache key. */
+  const inFlight = new Map<string, Promise<CachedResponse | undefined>>();
 
   function actorFor(canisterId: Principal): ActorSubclass<HttpCanisterActor> {
     const key = canisterId.toText();
@@ -148,12 +150,44 @@ export function createGateway(options: GatewayOptions): Gateway {
     const nowMs = Number(nowNs() / 1_000_000n);
     const cached = key === undefined ? undefined : cache?.get(key, nowMs);
     if (cached !== undefined) {
-      return toBrowser(request, {
-        ...cached,
-        headers: [...cached.headers],
-        status_code: cached.status,
-      });
+      return toBrowser(request, fromCache(cached));
     }
+    // Identical requests that miss together share one fetch: when an entry expires under load,
+    // one query reaches the canister instead of one per connection.
+    const leader = key === undefined || cache === undefined ? undefined : inFlight.get(key);
+    if (leader !== undefined) {
+      const shared = await leader;
+      if (shared !== undefined) {
+        return toBrowser(request, fromCache(shared));
+      }
+    }
+    let share: (response: CachedResponse | undefined) => void = () => {};
+    if (key !== undefined && cache !== undefined && leader === undefined) {
+      inFlight.set(
+        key,
+        new Promise((resolve) => {
+          share = resolve;
+        }),
+      );
+    }
+    try {
+      return await fetchAndVerify(request, url, target, key, nowMs, share);
+    } finally {
+      share(undefined);
+      if (key !== undefined && leader === undefined) {
+        inFlight.delete(key);
+      }
+    }
+  }
+
+  async function fetchAndVerify(
+    request: Request,
+    url: URL,
+    target: CanisterTarget,
+    key: string | undefined,
+    nowMs: number,
+    share: (response: CachedResponse | undefined) => void,
+  ): Promise<Response> {
     const actor = actorFor(target.canisterId);
     const body = await readBody(request, maxRequestBody);
     const canisterRequest: CanisterHttpRequest = {
@@ -208,6 +242,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (certifiedAtNs !== undefined) {
         const freshUntilMs = Number((certifiedAtNs + MAX_CERTIFICATE_AGE_NS) / 1_000_000n);
         cache.set(key, verified, nowMs, freshUntilMs);
+        share(verified);
       }
     }
     return toBrowser(request, verifiedAnswer(verified), { v1: verified.version < 2 });
@@ -431,6 +466,10 @@ function cacheKey(request: Request, url: URL, target: CanisterTarget): string | 
 function isCacheable(verified: VerifiedResponse): boolean {
   const control = verified.headers.find(([name]) => name.toLowerCase() === 'cache-control')?.[1];
   return verified.version >= 2 && !/no-store|private/i.test(control ?? '');
+}
+
+function fromCache(cached: CachedResponse) {
+  return { status_code: cached.status, headers: [...cached.headers], body: cached.body };
 }
 
 function verifiedAnswer(verified: VerifiedResponse) {

@@ -3,6 +3,7 @@
 import { runAgentOverhead } from './agent-overhead.mjs';
 import { runAssetsCanister } from './assets-canister.mjs';
 import { runDurability } from './durability.mjs';
+import { runGateway } from './gateway.mjs';
 import { runMetering } from './metering.mjs';
 
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -11,3 +12,6 @@ await runDurability({ iterations, canisters: Number(process.env.BENCH_CANISTERS 
 await runMetering();
 // Site size from BENCH_ASSET_FILES (default 1 000 files); the commit alone takes about a minute.
 await runAssetsCanister({ iterations });
+// Gateway vs nginx on the same files; skipped with a message when nginx is not installed
+// (BENCH_INSTALL_NGINX=1 lets it install Debian's package when run as root).
+await runGateway();

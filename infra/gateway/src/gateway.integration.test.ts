@@ -233,6 +233,29 @@ describe('gateway in front of the replica', () => {
     );
   });
 
+  it('answers cache hits without a Fetch request, exactly as fetch would', async () => {
+    const host = `${canisterId.toText()}.localhost:4943`;
+    const headers: Record<string, string> = { host, 'accept-encoding': 'identity' };
+    const quick = (target: string, extra: Record<string, string> = {}) =>
+      gateway.quickAnswer({
+        method: 'GET',
+        target,
+        header: (name) => ({ ...headers, ...extra })[name],
+      });
+    expect(quick('/ünï%20cødé-never-fetched.txt')).toBeUndefined();
+    const viaFetch = await gateway.fetch(
+      new Request(`http://${host}/docs/guide.html`, { headers }),
+    );
+    const body = new Uint8Array(await viaFetch.arrayBuffer());
+    const hit = quick('/docs/guide.html');
+    expect(hit?.status).toBe(200);
+    expect(hit?.body).toEqual(body);
+    expect(new Map(hit?.headers).get('content-type')).toBe(viaFetch.headers.get('content-type'));
+    const etag = viaFetch.headers.get('etag') ?? '';
+    expect(quick('/docs/guide.html', { 'if-none-match': etag })?.status).toBe(304);
+    expect(quick('/docs/guide.html', { cookie: 'session=1' })).toBeUndefined();
+  });
+
   it('sends identical requests that miss together to the canister once', async () => {
     let queries = 0;
     const counting = await HttpAgent.create({

@@ -57,6 +57,27 @@ export interface GatewayOptions {
 
 export interface Gateway {
   fetch(request: Request): Promise<Response>;
+  /**
+   * The answer to a GET or HEAD that the cache of verified responses holds, without building
+   * a Fetch request (for servers that can skip that: `startReplica`'s frontend); undefined
+   * when the request has to go through {@link Gateway.fetch}.
+   */
+  quickAnswer(request: QuickRequest): QuickAnswer | undefined;
+}
+
+/** A request as {@link Gateway.quickAnswer} sees it. */
+export interface QuickRequest {
+  readonly method: 'GET' | 'HEAD';
+  /** Path and query, as sent. */
+  readonly target: string;
+  readonly header: (name: string) => string | undefined;
+}
+
+/** A complete answer: status, headers and body (none for HEAD and 304). */
+export interface QuickAnswer {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Uint8Array | undefined;
 }
 
 const MIB = 1024 * 1024;
@@ -146,7 +167,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (target.via === 'custom-domain') {
       await checkDomainListed(target, hostnameOf(request.headers.get('host') ?? url.host));
     }
-    const key = cacheKey(request, url, target);
+    const key = cacheKey(
+      request.method,
+      url.pathname + url.search,
+      (name) => request.headers.get(name) ?? undefined,
+      target,
+    );
     const nowMs = Number(nowNs() / 1_000_000n);
     const cached = key === undefined ? undefined : cache?.get(key, nowMs);
     if (cached !== undefined) {
@@ -362,26 +388,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     answer: { status_code: number; headers: HeaderField[]; body: Uint8Array },
     flags: { raw?: boolean; v1?: boolean } = {},
   ): Response {
-    const headers = browserHeaders(answer.headers);
-    if (flags.raw === true) {
-      headers.set('x-citadel-verification', 'none (raw domain)');
-    } else if (flags.v1 === true) {
-      headers.set('x-citadel-verification', 'body only (v1)');
-    }
-    const etag = headers.get('etag');
-    const conditional = request.headers.get('if-none-match');
-    if (
-      answer.status_code === 200 &&
-      etag !== null &&
-      conditional !== null &&
-      matchesEtag(conditional, etag)
-    ) {
-      return new Response(null, { status: 304, headers });
-    }
-    headers.set('content-length', String(answer.body.length));
-    return new Response(request.method === 'HEAD' ? null : answer.body, {
-      status: answer.status_code,
-      headers,
+    const browser = browserAnswer(
+      request.method,
+      request.headers.get('if-none-match') ?? undefined,
+      answer,
+      flags,
+    );
+    return new Response(browser.body ?? null, {
+      status: browser.status,
+      headers: browser.headers as [string, string][],
     });
   }
 
@@ -411,6 +426,32 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return {
+    quickAnswer(request: QuickRequest): QuickAnswer | undefined {
+      if (cache === undefined || cache.size === 0 || !request.target.startsWith('/')) {
+        return undefined;
+      }
+      const host = request.header('host');
+      const url = URL.parse(`http://${host ?? 'localhost'}${request.target}`);
+      const target = url === null ? undefined : canisterTarget(url, host, options.routing);
+      // Custom domains are re-confirmed on the normal path.
+      if (url === null || target === undefined || target.via === 'custom-domain') {
+        return undefined;
+      }
+      const key = cacheKey(request.method, url.pathname + url.search, request.header, target);
+      const cached = key === undefined ? undefined : cache.get(key, Number(nowNs() / 1_000_000n));
+      if (cached === undefined) {
+        return undefined;
+      }
+      const answer = browserAnswer(
+        request.method,
+        request.header('if-none-match'),
+        fromCache(cached),
+      );
+      log(
+        `${request.method} ${target.canisterId.toText()} ${url.pathname}${url.search} ${answer.status} cached`,
+      );
+      return answer;
+    },
     async fetch(request: Request): Promise<Response> {
       const started = performance.now();
       const url = new URL(request.url);
@@ -449,17 +490,22 @@ const MAX_CERTIFICATE_AGE_NS = 300_000_000_000n;
  * What identifies a cacheable request: GET or HEAD on a certified domain, without
  * credentials, keyed by the URL and the request headers asset canisters answer differently to.
  */
-function cacheKey(request: Request, url: URL, target: CanisterTarget): string | undefined {
-  const idempotent = request.method === 'GET' || request.method === 'HEAD';
-  const personal = request.headers.has('authorization') || request.headers.has('cookie');
-  if (!idempotent || personal || target.raw) {
+function cacheKey(
+  method: string,
+  target: string,
+  header: (name: string) => string | undefined,
+  canister: CanisterTarget,
+): string | undefined {
+  const idempotent = method === 'GET' || method === 'HEAD';
+  const personal = header('authorization') !== undefined || header('cookie') !== undefined;
+  if (!idempotent || personal || canister.raw) {
     return undefined;
   }
   return [
-    target.canisterId.toText(),
-    url.pathname + url.search,
-    request.headers.get('accept-encoding') ?? '',
-    request.headers.get('range') ?? '',
+    canister.canisterId.toText(),
+    target,
+    header('accept-encoding') ?? '',
+    header('range') ?? '',
   ].join('\n');
 }
 
@@ -548,6 +594,42 @@ function requestHeaders(request: Request, url: URL): HeaderField[] {
     headers.unshift(['host', url.host]);
   }
   return headers;
+}
+
+/**
+ * What the browser gets for a passed answer: the certified headers (minus the certificate and
+ * framing), a verification mark where there is less than v2, `304` for a matching
+ * `If-None-Match` on the certified ETag, and no body for HEAD.
+ */
+function browserAnswer(
+  method: string,
+  ifNoneMatch: string | undefined,
+  answer: { status_code: number; headers: readonly HeaderField[]; body: Uint8Array },
+  flags: { raw?: boolean; v1?: boolean } = {},
+): QuickAnswer {
+  const headers: [string, string][] = answer.headers.filter(
+    ([name]) => !HIDDEN_HEADERS.has(name.toLowerCase()),
+  );
+  if (flags.raw === true) {
+    headers.push(['x-citadel-verification', 'none (raw domain)']);
+  } else if (flags.v1 === true) {
+    headers.push(['x-citadel-verification', 'body only (v1)']);
+  }
+  const etag = headers.find(([name]) => name.toLowerCase() === 'etag')?.[1];
+  if (
+    answer.status_code === 200 &&
+    etag !== undefined &&
+    ifNoneMatch !== undefined &&
+    matchesEtag(ifNoneMatch, etag)
+  ) {
+    return { status: 304, headers, body: undefined };
+  }
+  headers.push(['content-length', String(answer.body.length)]);
+  return {
+    status: answer.status_code,
+    headers,
+    body: method === 'HEAD' ? undefined : answer.body,
+  };
 }
 
 function browserHeaders(fields: readonly HeaderField[]): Headers {

@@ -1,4 +1,10 @@
-export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type QuickAnswer,
+  type QuickRequest,
+} from './gateway.js';
 export { GatewayErrorCode } from './errors.js';
 export {
   type CanisterTarget,

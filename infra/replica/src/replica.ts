@@ -2,7 +2,7 @@ import { createSignatureVerifier, verifyWebAuthnSignature } from '@citadel/proto
 import type { KeyMaterial } from './certification/subnet-keys.js';
 import { createSubnetKeys } from './certification/subnet-keys.js';
 import { createHttpHandler } from './http/http-handler.js';
-import { serveHandler } from './http/node-server.js';
+import { type QuickAnswer, type QuickRequest, serveHandler } from './http/node-server.js';
 import { LocalNetwork } from './network.js';
 import { loadCheckpointState, removeCheckpoints } from './persistence/checkpoint.js';
 import type { RoundRecord } from './persistence/round-log.js';
@@ -116,10 +116,15 @@ export interface StartReplicaOptions {
    * Serves what is not the replica's (paths outside `/api/` and `/_citadel/status`) on the same
    * port: the HTTP gateway, built once the replica exists. Without it those paths answer 404.
    */
-  readonly frontend?: (
-    replica: Replica,
-  ) => Promise<(request: Request) => Promise<Response>> | ((request: Request) => Promise<Response>);
+  readonly frontend?: (replica: Replica) => Promise<Frontend> | Frontend;
   readonly log?: (line: string) => void;
+}
+
+/** What serves the non-replica paths of the port (the HTTP gateway). */
+export interface Frontend {
+  fetch(request: Request): Promise<Response>;
+  /** Answers some GET/HEAD requests without the Fetch adapter (cache hits). */
+  quickAnswer?(request: QuickRequest): QuickAnswer | undefined;
 }
 
 /** A replica listening on a port. */
@@ -132,9 +137,8 @@ export interface RunningReplica {
 }
 
 /** The replica's own paths on a shared port: its API and the CLI's status endpoint. */
-function isReplicaPath(request: Request): boolean {
-  const { pathname } = new URL(request.url);
-  return pathname.startsWith('/api/') || pathname === '/_citadel/status';
+function isReplicaPath(path: string): boolean {
+  return path.startsWith('/api/') || path.startsWith('/_citadel/status');
 }
 
 /** Default port of the local network, the same as dfx's. */
@@ -185,8 +189,18 @@ export async function startReplica(options: StartReplicaOptions): Promise<Runnin
   const handler =
     frontend === undefined
       ? replica.fetch
-      : (request: Request) => (isReplicaPath(request) ? replica.fetch(request) : frontend(request));
+      : (request: Request) =>
+          isReplicaPath(new URL(request.url).pathname)
+            ? replica.fetch(request)
+            : frontend.fetch(request);
+  const quick = frontend?.quickAnswer?.bind(frontend);
   const bound = await serveHandler(handler, {
+    ...(quick === undefined
+      ? {}
+      : {
+          quickAnswer: (request: QuickRequest) =>
+            isReplicaPath(request.target) ? undefined : quick(request),
+        }),
     host,
     port: options.port ?? DEFAULT_PORT,
     log,

@@ -76,6 +76,9 @@ describe('citadel gateway', () => {
     expect(port).toBeGreaterThan(0);
     const page = await get(port, `${canisterId}.localhost:${port}`, '/');
     expect(page).toEqual({ status: 200, body: '<h1>through the gateway</h1>' });
+    // The same page again comes from the cache of verified responses, by the quick path.
+    expect(await get(port, `${canisterId}.localhost:${port}`, '/')).toEqual(page);
+    expect(out.some((line) => line.includes(`GET ${canisterId} / 200 cached`))).toBe(true);
     const nowhere = await get(port, `localhost:${port}`, '/');
     expect(nowhere.status).toBe(400);
     expect(nowhere.body).toContain('GATEWAY_NO_CANISTER');

@@ -45,6 +45,7 @@ export async function runGatewayCommand(flags: GatewayFlags, context: CliContext
   const server = await serveHandler((request) => gateway.fetch(request), {
     host: flags.host,
     port: flags.port,
+    quickAnswer: (request) => gateway.quickAnswer(request),
     log: (line) => context.stdout(line),
   });
   const origin = `http://${flags.host === '127.0.0.1' ? 'localhost' : flags.host}:${server.port}`;

@@ -28,7 +28,7 @@ export async function loadReplicaFactory(): Promise<ReplicaFactory> {
               : { routing: { customDomains: options.domains } }),
             ...(options.log === undefined ? {} : { log: options.log }),
           });
-          return (request) => gateway.fetch(request);
+          return gateway;
         },
       });
   } catch (error) {

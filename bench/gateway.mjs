@@ -560,13 +560,26 @@ async function startNetwork(citadel, resources, stats) {
         off: await connect({ cacheTtlMs: 0 }),
         long: await connect({ cacheTtlMs: LONG_CACHE_TTL_MS }),
       };
-      return async (request) => {
-        const gateway = gateways[request.headers.get(CACHE_SWITCH) ?? 'default'];
-        const start = performance.now();
-        const response = await gateway.fetch(request);
-        stats.handled++;
-        stats.handlerMs += performance.now() - start;
-        return response;
+      return {
+        async fetch(request) {
+          const gateway = gateways[request.headers.get(CACHE_SWITCH) ?? 'default'];
+          const start = performance.now();
+          const response = await gateway.fetch(request);
+          stats.handled++;
+          stats.handlerMs += performance.now() - start;
+          return response;
+        },
+        // Cache hits skip the Fetch adapter, as with `citadel start`.
+        quickAnswer(request) {
+          const gateway = gateways[request.header(CACHE_SWITCH) ?? 'default'];
+          const start = performance.now();
+          const answer = gateway.quickAnswer(request);
+          if (answer !== undefined) {
+            stats.handled++;
+            stats.handlerMs += performance.now() - start;
+          }
+          return answer;
+        },
       };
     },
   });

@@ -27,6 +27,8 @@ export const CliErrorCode = {
   START_FAILED: 'CLI_START_FAILED',
   /** The `@citadel/replica` library could not be loaded. */
   REPLICA_LOAD_FAILED: 'CLI_REPLICA_LOAD_FAILED',
+  /** The project's citadel.json cannot be read or is not what it should be. */
+  PROJECT_CONFIG_INVALID: 'CLI_PROJECT_CONFIG_INVALID',
   /** `gateway`: the replica could not be reached to set the gateway up. */
   GATEWAY_START_FAILED: 'CLI_GATEWAY_START_FAILED',
   /** `start --background`: the child process exited before the network answered. */
@@ -85,6 +87,7 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_START_FAILED: 'unknown',
   CLI_REPLICA_LOAD_FAILED: 'unknown',
   CLI_GATEWAY_START_FAILED: 'transport',
+  CLI_PROJECT_CONFIG_INVALID: 'input',
   CLI_BACKGROUND_START_FAILED: 'unknown',
   CLI_BACKGROUND_START_TIMEOUT: 'limit',
   CLI_STOP_FAILED: 'unknown',

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { AssetManager } from '@dfinity/assets';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { Principal } from '@dfinity/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ServedNetwork,
@@ -85,6 +88,55 @@ describe('citadel gateway', () => {
     deliver('SIGINT');
     expect(await exit).toBe(0);
     expect(out.some((line) => line.includes(`GET ${canisterId} / 200`))).toBe(true);
+  });
+
+  it("serves the custom domains of the project's citadel.json that the canister lists", async () => {
+    const project = await makeTempDir();
+    await writeFile(join(project.path, 'package.json'), '{}');
+    await writeFile(
+      join(project.path, 'citadel.json'),
+      JSON.stringify({ domains: { 'shop.example': canisterId } }),
+    );
+    const assets = new AssetManager({
+      canisterId: Principal.fromText(canisterId),
+      agent: await net.agent(owner),
+    });
+    await assets.store(new TextEncoder().encode('shop.example\n'), {
+      path: '/.well-known',
+      fileName: 'ic-domains',
+      contentType: 'text/plain',
+    });
+    const out: string[] = [];
+    let deliver: (signal: NodeJS.Signals) => void = () => {};
+    const context = {
+      cwd: project.path,
+      stdout: (line: string) => out.push(line),
+      stderr: (line: string) => out.push(line),
+      version: 'test',
+      selfCommand: { command: process.execPath, args: [] },
+      waitForShutdownSignal: () =>
+        new Promise<NodeJS.Signals>((resolve) => {
+          deliver = resolve;
+        }),
+    } as unknown as CliContext;
+    const exit = runCli(['gateway', '--replica', served.url, '--port', '0'], context);
+    try {
+      let port = 0;
+      for (let tries = 0; port === 0 && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const browse = out.find((line) => line.includes('Browse:'));
+        port = Number(/localhost:(\d+)\//.exec(browse ?? '')?.[1] ?? 0);
+      }
+      expect(await get(port, 'shop.example', '/')).toEqual({
+        status: 200,
+        body: '<h1>through the gateway</h1>',
+      });
+      expect((await get(port, 'other.example', '/')).status).toBe(400);
+    } finally {
+      deliver('SIGINT');
+      expect(await exit).toBe(0);
+      await project.remove();
+    }
   });
 
   it('shares the port of `citadel start`: /api/ and /_citadel/status reach the replica, other paths the gateway', async () => {

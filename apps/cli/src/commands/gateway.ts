@@ -2,7 +2,9 @@ import type * as GatewayTypes from '@citadel/gateway';
 import type * as ReplicaTypes from '@citadel/replica';
 import type { CliContext } from '../cli-context.js';
 import { CliErrorCode, createCliError } from '../errors.js';
+import { findProjectRoot } from '../network/data-dir.js';
 import type { GatewayFlags } from '../parse-command-line.js';
+import { loadProjectConfig } from '../project/project-config.js';
 
 // Loaded on first use (below), so other commands stay light.
 type GatewayModule = typeof GatewayTypes;
@@ -13,6 +15,8 @@ type ReplicaModule = typeof ReplicaTypes;
  * mainnet's API with `--network ic`), verifying every response, until SIGINT or SIGTERM.
  */
 export async function runGatewayCommand(flags: GatewayFlags, context: CliContext): Promise<number> {
+  const project = await loadProjectConfig(findProjectRoot(context.cwd));
+  const domains = new Map([...project.domains, ...flags.domains]);
   const shutdown = context.waitForShutdownSignal();
   let modules: [GatewayModule, ReplicaModule];
   try {
@@ -31,7 +35,7 @@ export async function runGatewayCommand(flags: GatewayFlags, context: CliContext
     gateway = await connectGateway({
       replicaUrl: flags.replica,
       rootKey: flags.network === 'ic' ? undefined : 'fetch',
-      routing: { customDomains: flags.domains },
+      routing: { customDomains: domains },
       log: (line) => context.stdout(line),
     });
   } catch (error) {

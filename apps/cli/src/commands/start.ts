@@ -1,7 +1,8 @@
 import type { CliContext } from '../cli-context.js';
 import { CliErrorCode, createCliError } from '../errors.js';
 import { startInBackground } from '../network/background-start.js';
-import { resolveDataDir } from '../network/data-dir.js';
+import { findProjectRoot, resolveDataDir } from '../network/data-dir.js';
+import { loadProjectConfig } from '../project/project-config.js';
 import type { ReplicaFactory } from '../network/start-network.js';
 import { startNetwork } from '../network/start-network.js';
 import type { StartFlags } from '../parse-command-line.js';
@@ -112,6 +113,9 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
   if (flags.background) {
     return runInBackground(flags, dataDir, context);
   }
+  // citadel.json's domains, then the command line's on top.
+  const project = await loadProjectConfig(findProjectRoot(context.cwd));
+  const domains = new Map([...project.domains, ...flags.domains]);
   // Listen before starting: a Ctrl-C during startup then still ends in a clean stop.
   const shutdown = context.waitForShutdownSignal();
   const startReplica = await (context.loadReplica ?? loadReplicaFactory)();
@@ -121,7 +125,7 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
     port: flags.port,
     clean: flags.clean,
     ...(flags.maxCanisters === undefined ? {} : { maxCanisters: flags.maxCanisters }),
-    ...(flags.domains.size === 0 ? {} : { domains: flags.domains }),
+    ...(domains.size === 0 ? {} : { domains }),
     startReplica,
     log: (line) => context.stdout(line),
     processes: context.processes,

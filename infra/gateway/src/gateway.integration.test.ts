@@ -26,6 +26,7 @@ const owner = Ed25519KeyIdentity.generate();
 const utf8 = new TextEncoder();
 
 const FILES: Record<string, { content: Uint8Array; type: string; gzip?: boolean }> = {
+  ...generatedScripts(40),
   '/index.html': { content: utf8.encode('<h1>home</h1>'), type: 'text/html', gzip: true },
   '/404.html': { content: utf8.encode('<h1>lost</h1>'), type: 'text/html' },
   '/docs/guide.html': { content: utf8.encode('<h1>guide</h1>'), type: 'text/html' },
@@ -35,6 +36,19 @@ const FILES: Record<string, { content: Uint8Array; type: string; gzip?: boolean 
     type: 'application/octet-stream',
   },
 };
+
+/** `count` small scripts in nested folders, every other one also gzipped. */
+function generatedScripts(count: number) {
+  const files: Record<string, { content: Uint8Array; type: string; gzip?: boolean }> = {};
+  for (let i = 0; i < count; i++) {
+    files[`/_next/static/chunks/${i % 4}/page-${i.toString(36)}.js`] = {
+      content: utf8.encode(`export const page${i} = ${JSON.stringify('x'.repeat(i * 3))};\n`),
+      type: 'text/javascript',
+      gzip: i % 2 === 0,
+    };
+  }
+  return files;
+}
 
 describe('gateway in front of the replica', () => {
   let net: TestNetwork;

@@ -239,15 +239,30 @@ async function respond(
     return;
   }
   try {
-    const body = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+    // The body is passed on as it comes (a gateway streams verified pieces of a large file),
+    // but the status line waits for its first two pieces: a one-piece body is sent with its
+    // length, and one that fails that early is still answered with a 500 rather than a cut-off
+    // 200. A later failure can only end the connection.
+    const reader = response.body?.getReader();
+    const first = reader === undefined ? undefined : await reader.read();
     if (res.headersSent || res.writableEnded) {
       // A client error (timeout, broken framing) was already answered on this socket.
+      await reader?.cancel();
       return;
     }
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     closeIfBodyUnread(req, res);
-    res.end(body);
+    if (reader === undefined || first === undefined || first.done) {
+      res.end();
+      return;
+    }
+    const second = await reader.read();
+    if (second.done) {
+      res.end(first.value);
+      return;
+    }
+    await writeAll(res, reader, [first.value, second.value]);
   } catch (error) {
     ctx.log(`internal error writing the answer to ${req.method} ${req.url}: ${describe(error)}`);
     if (res.headersSent) {
@@ -256,6 +271,38 @@ async function respond(
       sendRefusal(req, res, internalError());
     }
   }
+}
+
+/** Writes `start` and the rest of `reader` to `res`, waiting when the socket's buffer is full. */
+async function writeAll(
+  res: ServerResponse,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  start: readonly Uint8Array[],
+): Promise<void> {
+  const write = async (chunk: Uint8Array) => {
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  };
+  for (const chunk of start) {
+    await write(chunk);
+  }
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    if (res.destroyed) {
+      await reader.cancel();
+      return;
+    }
+    await write(next.value);
+  }
+  res.end();
 }
 
 /** The Node request as a Fetch request; throws an {@link HttpError} for what Fetch cannot hold. */

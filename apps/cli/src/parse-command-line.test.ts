@@ -277,6 +277,7 @@ describe('parseCommandLine', () => {
         replica: 'http://127.0.0.1:4943',
         domains: new Map(),
         network: 'local',
+        acceptV1: false,
         port: 4944,
         host: '127.0.0.1',
       },
@@ -287,6 +288,7 @@ describe('parseCommandLine', () => {
         replica: 'https://icp-api.io',
         domains: new Map(),
         network: 'ic',
+        acceptV1: false,
         port: 0,
         host: '127.0.0.1',
       },
@@ -295,6 +297,9 @@ describe('parseCommandLine', () => {
       parseCommandLine(['gateway', '--domains', 'Shop.Example=rwlgt-iiaaa-aaaaa-aaaaa-cai, a.b=x'])
         .kind,
     ).toBe('gateway');
+    expect(parseCommandLine(['gateway', '--accept-v1'])).toMatchObject({
+      flags: { acceptV1: true },
+    });
     expect(() => parseCommandLine(['gateway', '--domains', 'nodot=abc'])).toThrow(
       /name=canister-id pairs/,
     );

@@ -30,6 +30,8 @@ export interface GatewayFlags {
   /** Custom domain → canister id (text). */
   readonly domains: ReadonlyMap<string, string>;
   readonly network: 'local' | 'ic';
+  /** Serve v1-only canisters (body-only certification), marked. */
+  readonly acceptV1: boolean;
   readonly port: number;
   readonly host: string;
 }
@@ -260,6 +262,7 @@ function parseGatewayFlags(values: OptionValues): GatewayFlags {
     replica: replica.replace(/\/+$/, ''),
     domains: parseDomains(stringValue(values, 'domains'), 'gateway'),
     network,
+    acceptV1: values['accept-v1'] === true,
     port: parsePort(stringValue(values, 'port'), 'gateway'),
     host: stringValue(values, 'host') ?? DEFAULT_HOST,
   };

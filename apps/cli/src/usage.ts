@@ -121,6 +121,11 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         description:
           "Whose root key to trust: 'local' asks the replica for it, 'ic' is mainnet's (default: local)",
       },
+      'accept-v1': {
+        type: 'boolean',
+        description:
+          'Also serve canisters that only certify v1 (the body, not status or headers), marked as such',
+      },
       port: {
         type: 'string',
         valueName: '<port>',

@@ -538,6 +538,25 @@ describe('gateway behind a tampering proxy', () => {
     await expectRefused(response, 'RequestedVerificationVersionMismatch', [NOTES]);
   });
 
+  it('serves a genuine v1 answer only when told to accept v1, marked as body-only', async () => {
+    const direct = Actor.createActor<HttpCanisterActor>(httpInterface, {
+      agent: await net.agent(),
+      canisterId: canisterA,
+    });
+    const v1 = await direct.http_request({
+      method: 'GET',
+      url: '/notes.txt',
+      headers: [],
+      body: new Uint8Array(0),
+      certificate_version: [],
+    });
+    proxy.use(alterHttpResponse('/notes.txt', () => v1));
+    const legacy = await get('/notes.txt', canisterA, gatewayWith({ acceptV1: true }));
+    expect(legacy.status).toBe(200);
+    expect(legacy.headers.get('x-citadel-verification')).toBe('body only (v1)');
+    expect(await legacy.text()).toBe(NOTES);
+  });
+
   describe('a replayed answer', () => {
     const PATH = '/replayed.txt';
     let old: Uint8Array;

@@ -36,6 +36,7 @@ export async function runGatewayCommand(flags: GatewayFlags, context: CliContext
       replicaUrl: flags.replica,
       rootKey: flags.network === 'ic' ? undefined : 'fetch',
       routing: { customDomains: domains },
+      acceptV1: flags.acceptV1,
       log: (line) => context.stdout(line),
     });
   } catch (error) {

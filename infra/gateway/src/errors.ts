@@ -13,6 +13,8 @@ export const GatewayErrorCode = {
   CANISTER_NOT_FOUND: 'GATEWAY_CANISTER_NOT_FOUND',
   /** The canister rejected the call or trapped. */
   CANISTER_REJECTED: 'GATEWAY_CANISTER_REJECTED',
+  /** A canister call took longer than the gateway waits. */
+  CANISTER_TIMEOUT: 'GATEWAY_CANISTER_TIMEOUT',
   /** The replica could not be reached or answered with an error. */
   REPLICA_UNAVAILABLE: 'GATEWAY_REPLICA_UNAVAILABLE',
   /** A streamed or ranged body grew past the gateway's limit before it could be verified. */
@@ -34,6 +36,7 @@ export const GATEWAY_ERROR_STATUS: Record<GatewayErrorCode, { status: number; ki
   GATEWAY_CANISTER_NOT_FOUND: { status: 404, kind: 'input' },
   GATEWAY_CANISTER_REJECTED: { status: 502, kind: 'protocol' },
   GATEWAY_REPLICA_UNAVAILABLE: { status: 502, kind: 'transport' },
+  GATEWAY_CANISTER_TIMEOUT: { status: 504, kind: 'transport' },
   GATEWAY_BODY_TOO_LARGE: { status: 503, kind: 'limit' },
   GATEWAY_REQUEST_TOO_LARGE: { status: 413, kind: 'limit' },
   GATEWAY_MALFORMED_RESPONSE: { status: 503, kind: 'protocol' },

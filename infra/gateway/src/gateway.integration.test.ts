@@ -294,6 +294,32 @@ describe('gateway in front of the replica', () => {
     expect(queries).toBe(1);
   });
 
+  it('gives up on a canister call that takes too long, with a 504 naming the code', async () => {
+    const slow = await HttpAgent.create({
+      host: 'http://127.0.0.1:4943',
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        const request = new Request(input, init);
+        if (request.url.endsWith('/query')) {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+        return net.replica.fetch(request);
+      }) as typeof fetch,
+      shouldFetchRootKey: true,
+      verifyQuerySignatures: false,
+    });
+    const impatient = createGateway({
+      agent: slow,
+      rootKey: net.replica.rootKeyDer,
+      callTimeoutMs: 100,
+      cacheTtlMs: 0,
+    });
+    const response = await impatient.fetch(
+      new Request(`http://${canisterId.toText()}.localhost:4943/docs/guide.html`),
+    );
+    expect(response.status).toBe(504);
+    expect(response.headers.get('x-citadel-error')).toBe('GATEWAY_CANISTER_TIMEOUT');
+  });
+
   it('writes an access log line per request', () => {
     expect(logged.some((line) => line.includes(`GET ${canisterId.toText()} /docs/guide 200`))).toBe(
       true,

@@ -39,6 +39,8 @@ export interface GatewayOptions {
   readonly maxStreamedBodyBytes?: number;
   /** Most bytes of a request body passed to a canister. @default 2 MiB */
   readonly maxRequestBodyBytes?: number;
+  /** How long one canister call may take before the browser gets a 504. @default 30 000 ms */
+  readonly callTimeoutMs?: number;
   /** One line per request (access log) and per refusal. */
   readonly log?: (line: string) => void;
   /** The clock certificates are checked against, in ns. @default Date.now() */
@@ -98,6 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const nowNs = options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n);
   const maxStreamed = options.maxStreamedBodyBytes ?? 50 * MIB;
   const maxRequestBody = options.maxRequestBodyBytes ?? 2 * MIB;
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
   const actors = new Map<string, ActorSubclass<HttpCanisterActor>>();
   const cacheTtlMs = options.cacheTtlMs ?? 2_000;
   const cache = cacheTtlMs > 0 ? new ResponseCache({ ttlMs: cacheTtlMs }) : undefined;
@@ -139,7 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       body: new Uint8Array(0),
       certificate_version: [2],
     };
-    const answer = await callCanister(() => actor.http_request(listRequest));
+    const answer = await callCanister(() => actor.http_request(listRequest), callTimeoutMs);
     const listed = verifyResponse(
       { url: listRequest.url, method: 'GET', headers: [], body: listRequest.body },
       {
@@ -223,7 +226,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       body,
       certificate_version: [2],
     };
-    let answer = await callCanister(() => actor.http_request(canisterRequest));
+    let answer = await callCanister(() => actor.http_request(canisterRequest), callTimeoutMs);
     if (answer.upgrade[0] === true) {
       // Answers of update calls are certified by consensus: the agent checked the certificate.
       const update = {
@@ -232,7 +235,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         headers: canisterRequest.headers,
         body: canisterRequest.body,
       };
-      answer = await callCanister(() => actor.http_request_update(update));
+      answer = await callCanister(() => actor.http_request_update(update), callTimeoutMs);
       if (answer.streaming_strategy.length > 0) {
         // The rest would come from queries that nothing certifies.
         throw gatewayError(
@@ -296,7 +299,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     let total = answer.body.length;
     let token = strategy.Callback.token as typeof strategy.Callback.token | undefined;
     while (token !== undefined) {
-      const next = await callCanister(() => actor.http_request_streaming_callback(token as never));
+      const next = await callCanister(
+        () => actor.http_request_streaming_callback(token as never),
+        callTimeoutMs,
+      );
       total += next.body.length;
       if (total > maxStreamed) {
         throw gatewayError(
@@ -359,7 +365,7 @@ export function createGateway(options: GatewayOptions): Gateway {
               ['range', `bytes=${next}-`],
             ],
           };
-          const answer = await callCanister(() => actor.http_request(pieceRequest));
+          const answer = await callCanister(() => actor.http_request(pieceRequest), callTimeoutMs);
           const piece = verify(pieceRequest, answer, answer.body);
           const pieceRange = parseContentRange(header(piece.headers, 'content-range'));
           if (pieceRange === undefined || pieceRange.start !== next || pieceRange.total !== total) {
@@ -523,11 +529,27 @@ function verifiedAnswer(verified: VerifiedResponse) {
 }
 
 /** Runs a canister call, turning agent failures into gateway errors. */
-async function callCanister<T>(call: () => Promise<T>): Promise<T> {
+async function callCanister<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          gatewayError(
+            GatewayErrorCode.CANISTER_TIMEOUT,
+            `The canister did not answer within ${timeoutMs / 1000} s.`,
+            { timeoutMs },
+          ),
+        ),
+      timeoutMs,
+    );
+  });
   try {
-    return await call();
+    return await Promise.race([call(), timeout]);
   } catch (error) {
     throw classifyCallError(error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

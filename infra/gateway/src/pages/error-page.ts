@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   421: 'This domain is not served by the canister',
   502: 'The canister could not answer',
   503: 'This response could not be verified',
+  504: 'The canister took too long to answer',
 };
 
 export function errorPage(details: ErrorPageDetails): string {

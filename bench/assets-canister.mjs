@@ -21,7 +21,7 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { startReplica } from '@citadel/replica';
-import { deployProbe } from './deploy-probe.mjs';
+import { deployProbe, managementIdl } from './deploy-probe.mjs';
 
 const ASSETS_WASM = new URL('../canisters/assets/dist/assets.wasm.gz', import.meta.url);
 /** @dfinity/assets' default chunk size, which is also what http_request streams in. */
@@ -31,35 +31,6 @@ const LARGE_BYTES = 8 * 1024 * 1024;
 const CONCURRENCY = 16;
 const MB = 1_000_000;
 const MIB = 1024 * 1024;
-
-const managementIdl = ({ IDL: I }) =>
-  I.Service({
-    provisional_create_canister_with_cycles: I.Func(
-      [
-        I.Record({
-          amount: I.Opt(I.Nat),
-          settings: I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) })),
-          specified_id: I.Opt(I.Principal),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [I.Record({ canister_id: I.Principal })],
-      [],
-    ),
-    install_code: I.Func(
-      [
-        I.Record({
-          mode: I.Variant({ install: I.Null }),
-          canister_id: I.Principal,
-          wasm_module: I.Vec(I.Nat8),
-          arg: I.Vec(I.Nat8),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
 
 /** The part of the asset canister's interface the benchmark calls directly (see assets.did). */
 const assetsIdl = ({ IDL: I }) => {

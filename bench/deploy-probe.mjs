@@ -7,7 +7,8 @@ import { Principal } from '@dfinity/principal';
 
 const PROBE = new URL('../infra/replica/test-canisters/dist/probe.wasm.gz', import.meta.url);
 
-const managementIdl = ({ IDL: I }) =>
+/** The management methods the benchmarks use to create and install canisters. */
+export const managementIdl = ({ IDL: I }) =>
   I.Service({
     provisional_create_canister_with_cycles: I.Func(
       [

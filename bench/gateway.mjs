@@ -31,6 +31,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TextEncoder } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { managementIdl } from './deploy-probe.mjs';
 
 const ASSETS_WASM = new URL('../canisters/assets/dist/assets.wasm.gz', import.meta.url);
 const SMALL_PATH = '/index.html';
@@ -418,35 +419,6 @@ function getOnce(port, host, path, headers = {}) {
 }
 
 const sha256Hex = (bytes) => createHash('sha256').update(bytes).digest('hex');
-
-const managementIdl = ({ IDL: I }) =>
-  I.Service({
-    provisional_create_canister_with_cycles: I.Func(
-      [
-        I.Record({
-          amount: I.Opt(I.Nat),
-          settings: I.Opt(I.Record({ controllers: I.Opt(I.Vec(I.Principal)) })),
-          specified_id: I.Opt(I.Principal),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [I.Record({ canister_id: I.Principal })],
-      [],
-    ),
-    install_code: I.Func(
-      [
-        I.Record({
-          mode: I.Variant({ install: I.Null }),
-          canister_id: I.Principal,
-          wasm_module: I.Vec(I.Nat8),
-          arg: I.Vec(I.Nat8),
-          sender_canister_version: I.Opt(I.Nat64),
-        }),
-      ],
-      [],
-      [],
-    ),
-  });
 
 /**
  * `http_request` of the asset canister (see assets.did), for timing verification alone, and

@@ -18,10 +18,9 @@ import { Actor, HttpAgent, blsVerify } from '@dfinity/agent';
 import { AssetManager } from '@dfinity/assets';
 import { IDL } from '@dfinity/candid';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
-import { Principal } from '@dfinity/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { startReplica } from '@citadel/replica';
-import { deployProbe, managementIdl } from './deploy-probe.mjs';
+import { deployProbe, installCanister } from './deploy-probe.mjs';
 
 const ASSETS_WASM = new URL('../canisters/assets/dist/assets.wasm.gz', import.meta.url);
 /** @dfinity/assets' default chunk size, which is also what http_request streams in. */
@@ -89,24 +88,11 @@ const probeIdl = ({ IDL: I }) => I.Service({ get: I.Func([], [I.Nat], ['query'])
  * returned actor gets `actorOptions` (e.g. `blsVerify`).
  */
 async function deployAssets(agent, actorOptions = {}) {
-  const management = Actor.createActor(managementIdl, {
+  const canisterId = await installCanister(
     agent,
-    canisterId: Principal.managementCanister(),
-    effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
-  });
-  const { canister_id: canisterId } = await management.provisional_create_canister_with_cycles({
-    amount: [],
-    settings: [],
-    specified_id: [],
-    sender_canister_version: [],
-  });
-  await management.install_code({
-    mode: { install: null },
-    canister_id: canisterId,
-    wasm_module: new Uint8Array(readFileSync(ASSETS_WASM)),
-    arg: new Uint8Array(IDL.encode([], [])),
-    sender_canister_version: [],
-  });
+    new Uint8Array(readFileSync(ASSETS_WASM)),
+    new Uint8Array(IDL.encode([], [])),
+  );
   return {
     canisterId,
     actor: Actor.createActor(assetsIdl, { agent, canisterId, ...actorOptions }),

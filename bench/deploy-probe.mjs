@@ -38,10 +38,10 @@ export const managementIdl = ({ IDL: I }) =>
   });
 
 /**
- * Installs a fresh probe through `agent`; returns its id and an actor for `probeIdl` (the part
- * of the probe's interface the benchmark calls).
+ * Creates a canister through `agent` (with cycles, as the local network grants) and installs
+ * `wasm` into it with `arg`; returns its id.
  */
-export async function deployProbe(agent, probeIdl) {
+export async function installCanister(agent, wasm, arg) {
   const management = Actor.createActor(managementIdl, {
     agent,
     canisterId: Principal.managementCanister(),
@@ -56,9 +56,22 @@ export async function deployProbe(agent, probeIdl) {
   await management.install_code({
     mode: { install: null },
     canister_id: canisterId,
-    wasm_module: new Uint8Array(readFileSync(PROBE)),
-    arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
+    wasm_module: wasm,
+    arg,
     sender_canister_version: [],
   });
+  return canisterId;
+}
+
+/**
+ * Installs a fresh probe through `agent`; returns its id and an actor for `probeIdl` (the part
+ * of the probe's interface the benchmark calls).
+ */
+export async function deployProbe(agent, probeIdl) {
+  const canisterId = await installCanister(
+    agent,
+    new Uint8Array(readFileSync(PROBE)),
+    new Uint8Array(IDL.encode([IDL.Opt(IDL.Text)], [[]])),
+  );
   return { canisterId, actor: Actor.createActor(probeIdl, { agent, canisterId }) };
 }

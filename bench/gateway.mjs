@@ -31,7 +31,6 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TextEncoder } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { managementIdl } from './deploy-probe.mjs';
 
 const ASSETS_WASM = new URL('../canisters/assets/dist/assets.wasm.gz', import.meta.url);
 const SMALL_PATH = '/index.html';
@@ -449,7 +448,7 @@ const assetsIdl = ({ IDL: I }) => {
  * not load the replica, the gateway and the agent.
  */
 async function loadCitadel() {
-  const [replica, gateway, agent, assets, candid, identity, principal, verification] =
+  const [replica, gateway, agent, assets, candid, identity, deploy, verification] =
     await Promise.all([
       import('@citadel/replica'),
       import('@citadel/gateway'),
@@ -457,7 +456,7 @@ async function loadCitadel() {
       import('@dfinity/assets'),
       import('@dfinity/candid'),
       import('@dfinity/identity'),
-      import('@dfinity/principal'),
+      import('./deploy-probe.mjs'),
       import('@dfinity/response-verification'),
     ]);
   return {
@@ -468,7 +467,7 @@ async function loadCitadel() {
     AssetManager: assets.AssetManager,
     IDL: candid.IDL,
     Ed25519KeyIdentity: identity.Ed25519KeyIdentity,
-    Principal: principal.Principal,
+    installCanister: deploy.installCanister,
     verifyRequestResponsePair: verification.verifyRequestResponsePair,
   };
 }
@@ -561,30 +560,17 @@ async function startNetwork(citadel, resources, stats) {
 
 /** Installs the asset canister and uploads `files` (path → { bytes, contentType }). */
 async function deploySite(citadel, running, files) {
-  const { Actor, HttpAgent, AssetManager, IDL, Ed25519KeyIdentity, Principal } = citadel;
+  const { HttpAgent, AssetManager, IDL, Ed25519KeyIdentity, installCanister } = citadel;
   const agent = await HttpAgent.create({
     host: running.url,
     identity: Ed25519KeyIdentity.generate(),
     shouldFetchRootKey: true,
   });
-  const management = Actor.createActor(managementIdl, {
+  const canisterId = await installCanister(
     agent,
-    canisterId: Principal.managementCanister(),
-    effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
-  });
-  const { canister_id: canisterId } = await management.provisional_create_canister_with_cycles({
-    amount: [],
-    settings: [],
-    specified_id: [],
-    sender_canister_version: [],
-  });
-  await management.install_code({
-    mode: { install: null },
-    canister_id: canisterId,
-    wasm_module: new Uint8Array(readFileSync(ASSETS_WASM)),
-    arg: new Uint8Array(IDL.encode([], [])),
-    sender_canister_version: [],
-  });
+    new Uint8Array(readFileSync(ASSETS_WASM)),
+    new Uint8Array(IDL.encode([], [])),
+  );
   const batch = new AssetManager({ canisterId, agent }).batch();
   for (const [path, { bytes, contentType }] of files) {
     await batch.store(bytes, { path: '', fileName: path.slice(1), contentType });

@@ -345,8 +345,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const total = range.total;
     let next = range.end + 1;
-    const headers = browserHeaders(
-      head.headers.filter(([name]) => name.toLowerCase() !== 'content-range'),
+    const headers = new Headers(
+      visibleHeaders(head.headers).filter(([name]) => name.toLowerCase() !== 'content-range'),
     );
     headers.set('content-length', String(total));
     const stream = new ReadableStream<Uint8Array>({
@@ -629,15 +629,13 @@ function browserAnswer(
   answer: { status_code: number; headers: readonly HeaderField[]; body: Uint8Array },
   flags: { raw?: boolean; v1?: boolean } = {},
 ): QuickAnswer {
-  const headers: [string, string][] = answer.headers.filter(
-    ([name]) => !HIDDEN_HEADERS.has(name.toLowerCase()),
-  );
+  const headers = visibleHeaders(answer.headers);
   if (flags.raw === true) {
     headers.push(['x-citadel-verification', 'none (raw domain)']);
   } else if (flags.v1 === true) {
     headers.push(['x-citadel-verification', 'body only (v1)']);
   }
-  const etag = headers.find(([name]) => name.toLowerCase() === 'etag')?.[1];
+  const etag = header(headers, 'etag');
   if (
     answer.status_code === 200 &&
     etag !== undefined &&
@@ -654,14 +652,9 @@ function browserAnswer(
   };
 }
 
-function browserHeaders(fields: readonly HeaderField[]): Headers {
-  const headers = new Headers();
-  for (const [name, value] of fields) {
-    if (!HIDDEN_HEADERS.has(name.toLowerCase())) {
-      headers.append(name, value);
-    }
-  }
-  return headers;
+/** The headers a browser may see: all but the certificate and hop-by-hop framing. */
+function visibleHeaders(fields: readonly HeaderField[]): HeaderField[] {
+  return fields.filter(([name]) => !HIDDEN_HEADERS.has(name.toLowerCase()));
 }
 
 function header(fields: readonly HeaderField[], name: string): string | undefined {

@@ -98,16 +98,6 @@ export class CertificationTree {
     );
   }
 
-  /** Removes every v2 response certified at `path`. */
-  removeV2(path: ExpressionPath): void {
-    this.#root = withPath(this.#root, expressionLabels(path), undefined);
-  }
-
-  /** Removes everything. */
-  clear(): void {
-    this.#root = EMPTY_NODE;
-  }
-
   /** The root hash: what the canister passes to `certified_data_set`. */
   rootHash(): Uint8Array {
     return hashTrie(this.#root);

@@ -16,7 +16,10 @@ import {
   setAssetContent,
   uploadInRanges,
 } from './testing/assets-actor.js';
-import { type HttpActor, httpIdl } from './testing/http-actor.js';
+import {
+  type HttpCanisterActor as HttpActor,
+  httpInterface as httpIdl,
+} from '../../../infra/gateway/src/canister/http-interface.js';
 
 /**
  * The asset canister built from source (`canisters/assets/dist/assets.wasm.gz`) on the real

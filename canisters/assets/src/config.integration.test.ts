@@ -16,7 +16,10 @@ import {
   createAsset,
   setAssetContent,
 } from './testing/assets-actor.js';
-import { type HttpActor, httpIdl } from './testing/http-actor.js';
+import {
+  type HttpCanisterActor as HttpActor,
+  httpInterface as httpIdl,
+} from '../../../infra/gateway/src/canister/http-interface.js';
 
 /**
  * A project's `.ic-assets.json5` applied the way dfx applies it — the uploader resolves each

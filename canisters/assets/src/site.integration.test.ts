@@ -10,7 +10,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestNetwork } from '../../../infra/replica/src/integration/harness.js';
 import { startTestNetwork } from '../../../infra/replica/src/integration/harness.js';
-import { type HttpActor, httpIdl } from './testing/http-actor.js';
+import {
+  type HttpCanisterActor as HttpActor,
+  httpInterface as httpIdl,
+} from '../../../infra/gateway/src/canister/http-interface.js';
 
 /**
  * A generated site — nested folders, unicode and space file names, a 20 MB binary, a few

@@ -19,7 +19,7 @@ import {
   update,
 } from 'azle';
 import { bytesToHex } from '@citadel/protocol';
-import * as C from './canister/candid.js';
+import * as C from './interface/candid.js';
 import { type Permission, Permissions } from './canister/permissions.js';
 import {
   loadAssets,

@@ -1,4 +1,4 @@
-import { IDL } from 'azle';
+import { IDL } from '@dfinity/candid';
 
 /**
  * Candid types of DFINITY's asset canister interface (`assets.did`), which clients such as
@@ -157,3 +157,68 @@ export const SiteOptionsArguments = IDL.Record({
 });
 
 export const SiteOptions = IDL.Record({ spa_fallback: IDL.Bool, security_headers: IDL.Bool });
+
+export const CreateBatchResponse = IDL.Record({ batch_id: IDL.Nat });
+export const CreateChunkArguments = IDL.Record({ batch_id: IDL.Nat, content: Blob });
+export const CreateChunksArguments = IDL.Record({ batch_id: IDL.Nat, content: IDL.Vec(Blob) });
+export const ComputeEvidenceArguments = IDL.Record({
+  batch_id: IDL.Nat,
+  max_iterations: IDL.Opt(IDL.Nat16),
+});
+export const ListArguments = IDL.Record({ start: IDL.Opt(IDL.Nat), length: IDL.Opt(IDL.Nat) });
+export const GrantPermissionArguments = IDL.Record({
+  to_principal: IDL.Principal,
+  permission: Permission,
+});
+export const RevokePermissionArguments = IDL.Record({
+  of_principal: IDL.Principal,
+  permission: Permission,
+});
+
+/**
+ * The whole service as clients see it: the official interface plus Citadel's extensions
+ * (`chunk_sha256s`, site options). The canister's method decorators use the same types.
+ */
+export const AssetsService = IDL.Service({
+  api_version: IDL.Func([], [IDL.Nat16], ['query']),
+  create_batch: IDL.Func([IDL.Record({})], [CreateBatchResponse], []),
+  create_chunk: IDL.Func([CreateChunkArguments], [IDL.Record({ chunk_id: IDL.Nat })], []),
+  create_chunks: IDL.Func(
+    [CreateChunksArguments],
+    [IDL.Record({ chunk_ids: IDL.Vec(IDL.Nat) })],
+    [],
+  ),
+  commit_batch: IDL.Func([CommitBatchArguments], [], []),
+  propose_commit_batch: IDL.Func([CommitBatchArguments], [], []),
+  compute_evidence: IDL.Func([ComputeEvidenceArguments], [IDL.Opt(Blob)], []),
+  commit_proposed_batch: IDL.Func([CommitProposedBatchArguments], [], []),
+  validate_commit_proposed_batch: IDL.Func([CommitProposedBatchArguments], [ValidationResult], []),
+  delete_batch: IDL.Func([IDL.Record({ batch_id: IDL.Nat })], [], []),
+  store: IDL.Func([StoreArguments], [], []),
+  create_asset: IDL.Func([CreateAssetArguments], [], []),
+  set_asset_content: IDL.Func([SetAssetContentArguments], [], []),
+  unset_asset_content: IDL.Func([UnsetAssetContentArguments], [], []),
+  delete_asset: IDL.Func([DeleteAssetArguments], [], []),
+  clear: IDL.Func([ClearArguments], [], []),
+  set_asset_properties: IDL.Func([SetAssetPropertiesArguments], [], []),
+  set_site_options: IDL.Func([SiteOptionsArguments], [], []),
+  get_site_options: IDL.Func([], [SiteOptions], ['query']),
+  get: IDL.Func([GetArguments], [GetResult], ['query']),
+  get_chunk: IDL.Func([GetChunkArguments], [IDL.Record({ content: Blob })], ['query']),
+  list: IDL.Func([ListArguments], [IDL.Vec(AssetDetails)], ['query']),
+  retrieve: IDL.Func([Key], [Blob], ['query']),
+  get_asset_properties: IDL.Func([Key], [AssetProperties], ['query']),
+  http_request: IDL.Func([HttpRequest], [HttpResponse], ['query']),
+  http_request_streaming_callback: IDL.Func(
+    [StreamingCallbackToken],
+    [StreamingCallbackHttpResponse],
+    ['query'],
+  ),
+  authorize: IDL.Func([IDL.Principal], [], []),
+  deauthorize: IDL.Func([IDL.Principal], [], []),
+  list_authorized: IDL.Func([], [IDL.Vec(IDL.Principal)], []),
+  grant_permission: IDL.Func([GrantPermissionArguments], [], []),
+  revoke_permission: IDL.Func([RevokePermissionArguments], [], []),
+  list_permitted: IDL.Func([IDL.Record({ permission: Permission })], [IDL.Vec(IDL.Principal)], []),
+  take_ownership: IDL.Func([], [], []),
+});

@@ -1,0 +1,155 @@
+/**
+ * A typed client of the asset canister for Node and browsers: its Candid service and an actor
+ * factory. Used by `citadel deploy` and the tests; the canister itself declares its methods
+ * with the same Candid types (`../interface/candid.ts`).
+ */
+import { Actor, type ActorSubclass, type Agent } from '@dfinity/agent';
+import type { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
+import { AssetsService } from '../interface/candid.js';
+
+/** Candid `opt T`, as the agent represents it. */
+export type Opt<T> = [] | [T];
+
+export type HeaderField = [name: string, value: string];
+
+export interface CreateAssetArguments {
+  key: string;
+  content_type: string;
+  max_age: Opt<bigint>;
+  headers: Opt<HeaderField[]>;
+  enable_aliasing: Opt<boolean>;
+  allow_raw_access: Opt<boolean>;
+}
+
+export interface SetAssetContentArguments {
+  key: string;
+  content_encoding: string;
+  chunk_ids: bigint[];
+  last_chunk: Opt<Uint8Array>;
+  sha256: Opt<Uint8Array>;
+  /** Citadel extension: the SHA-256 of each `CHUNK_BYTES` piece, for verifiable ranges. */
+  chunk_sha256s: Opt<Uint8Array[]>;
+}
+
+export interface SetAssetPropertiesArguments {
+  key: string;
+  max_age: Opt<Opt<bigint>>;
+  headers: Opt<Opt<HeaderField[]>>;
+  allow_raw_access: Opt<Opt<boolean>>;
+  is_aliased: Opt<Opt<boolean>>;
+}
+
+/** One operation of a batch, applied in order by `commit_batch`. */
+export type BatchOperation =
+  | { CreateAsset: CreateAssetArguments }
+  | { SetAssetContent: SetAssetContentArguments }
+  | { SetAssetProperties: SetAssetPropertiesArguments }
+  | { UnsetAssetContent: { key: string; content_encoding: string } }
+  | { DeleteAsset: { key: string } }
+  | { Clear: Record<string, never> };
+
+export interface CommitBatchArguments {
+  batch_id: bigint;
+  operations: BatchOperation[];
+}
+
+export interface AssetEncodingDetails {
+  content_encoding: string;
+  sha256: Opt<Uint8Array>;
+  length: bigint;
+  modified: bigint;
+}
+
+export interface AssetDetails {
+  key: string;
+  content_type: string;
+  encodings: AssetEncodingDetails[];
+  max_age: Opt<bigint>;
+  headers: Opt<HeaderField[]>;
+  allow_raw_access: Opt<boolean>;
+  is_aliased: Opt<boolean>;
+}
+
+export type Permission = { Commit: null } | { Prepare: null } | { ManagePermissions: null };
+
+export interface SiteOptions {
+  spa_fallback: boolean;
+  security_headers: boolean;
+}
+
+/** The asset canister's methods as an actor exposes them. */
+export interface AssetsCanister {
+  api_version(): Promise<number>;
+  create_batch(args: Record<string, never>): Promise<{ batch_id: bigint }>;
+  create_chunk(args: { batch_id: bigint; content: Uint8Array }): Promise<{ chunk_id: bigint }>;
+  create_chunks(args: { batch_id: bigint; content: Uint8Array[] }): Promise<{
+    chunk_ids: bigint[];
+  }>;
+  commit_batch(args: CommitBatchArguments): Promise<void>;
+  propose_commit_batch(args: CommitBatchArguments): Promise<void>;
+  compute_evidence(args: {
+    batch_id: bigint;
+    max_iterations: Opt<number>;
+  }): Promise<Opt<Uint8Array>>;
+  commit_proposed_batch(args: { batch_id: bigint; evidence: Uint8Array }): Promise<void>;
+  validate_commit_proposed_batch(args: {
+    batch_id: bigint;
+    evidence: Uint8Array;
+  }): Promise<{ Ok: string } | { Err: string }>;
+  delete_batch(args: { batch_id: bigint }): Promise<void>;
+  store(args: {
+    key: string;
+    content_type: string;
+    content_encoding: string;
+    content: Uint8Array;
+    sha256: Opt<Uint8Array>;
+  }): Promise<void>;
+  create_asset(args: CreateAssetArguments): Promise<void>;
+  set_asset_content(args: SetAssetContentArguments): Promise<void>;
+  unset_asset_content(args: { key: string; content_encoding: string }): Promise<void>;
+  delete_asset(args: { key: string }): Promise<void>;
+  clear(args: Record<string, never>): Promise<void>;
+  set_asset_properties(args: SetAssetPropertiesArguments): Promise<void>;
+  set_site_options(args: {
+    spa_fallback: Opt<boolean>;
+    security_headers: Opt<boolean>;
+  }): Promise<void>;
+  get_site_options(): Promise<SiteOptions>;
+  get(args: { key: string; accept_encodings: string[] }): Promise<{
+    content: Uint8Array;
+    content_type: string;
+    content_encoding: string;
+    sha256: Opt<Uint8Array>;
+    total_length: bigint;
+  }>;
+  get_chunk(args: {
+    key: string;
+    content_encoding: string;
+    index: bigint;
+    sha256: Opt<Uint8Array>;
+  }): Promise<{ content: Uint8Array }>;
+  list(args: { start: Opt<bigint>; length: Opt<bigint> }): Promise<AssetDetails[]>;
+  retrieve(key: string): Promise<Uint8Array>;
+  authorize(principal: Principal): Promise<void>;
+  deauthorize(principal: Principal): Promise<void>;
+  list_authorized(): Promise<Principal[]>;
+  grant_permission(args: { to_principal: Principal; permission: Permission }): Promise<void>;
+  revoke_permission(args: { of_principal: Principal; permission: Permission }): Promise<void>;
+  list_permitted(args: { permission: Permission }): Promise<Principal[]>;
+  take_ownership(): Promise<void>;
+}
+
+/** The stored chunk length that range certification is aligned to. */
+export const CHUNK_BYTES = 1_900_000;
+
+/** The Candid interface factory, in the form `Actor.createActor` takes. */
+export const assetsIdlFactory: IDL.InterfaceFactory = () => AssetsService;
+
+/** An actor for the asset canister `canisterId`, calling through `agent`. */
+export function assetsActor(
+  agent: Agent,
+  canisterId: Principal | string,
+): ActorSubclass<AssetsCanister> {
+  return Actor.createActor<AssetsCanister>(assetsIdlFactory, { agent, canisterId });
+}

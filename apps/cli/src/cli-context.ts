@@ -13,6 +13,10 @@ export interface ProgressLine {
 export interface CliContext {
   /** Directory relative paths and the project root are resolved from. */
   readonly cwd: string;
+  /** The environment (`CITADEL_CONFIG_DIR`, `CITADEL_IDENTITY_PEM`, `XDG_CONFIG_HOME`, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The user's home directory; the config directory defaults to `~/.config/citadel`. */
+  readonly homeDir: string;
   /** Writes one line to standard output. */
   readonly stdout: (line: string) => void;
   /** Writes one line to standard error. */

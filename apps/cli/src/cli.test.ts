@@ -34,6 +34,9 @@ function makeHarness(cwd: string, overrides: Partial<CliContext> = {}): Harness 
   };
   const context: CliContext = {
     cwd,
+    // The config directory is then <cwd>/.config/citadel, never the real one.
+    env: {},
+    homeDir: cwd,
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     version: '1.2.3',
@@ -87,7 +90,7 @@ describe('runCli', () => {
     const h = makeHarness(dir.path);
     expect(await runCli(['deploy'], h.context)).toBe(EXIT_USAGE);
     expect(h.err[0]).toBe(
-      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, gateway, network.",
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, gateway, network, identity.",
     );
     expect(h.err.join('\n')).toContain('Usage: citadel <command> [options]');
   });

@@ -1,6 +1,15 @@
 import { isCitadelError } from '@citadel/protocol';
 import type { CliContext } from './cli-context.js';
+import { runDeployCommand } from './commands/deploy.js';
 import { runGatewayCommand } from './commands/gateway.js';
+import {
+  runIdentityExportCommand,
+  runIdentityImportCommand,
+  runIdentityListCommand,
+  runIdentityNewCommand,
+  runIdentityUseCommand,
+  runIdentityWhoamiCommand,
+} from './commands/identity.js';
 import { runSnapshotRestoreCommand, runSnapshotSaveCommand } from './commands/snapshot.js';
 import { runStartCommand } from './commands/start.js';
 import { runStatusCommand } from './commands/status.js';
@@ -55,6 +64,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       case 'version':
         context.stdout(context.version);
         return 0;
+      case 'deploy':
+        return await runDeployCommand(parsed.flags, context);
       case 'start':
         return await runStartCommand(parsed.flags, context);
       case 'stop':
@@ -67,6 +78,18 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         return await runSnapshotSaveCommand(parsed.flags, context);
       case 'snapshot-restore':
         return await runSnapshotRestoreCommand(parsed.flags, context);
+      case 'identity-new':
+        return await runIdentityNewCommand(parsed.flags, context);
+      case 'identity-list':
+        return await runIdentityListCommand(parsed.flags, context);
+      case 'identity-use':
+        return await runIdentityUseCommand(parsed.flags, context);
+      case 'identity-whoami':
+        return await runIdentityWhoamiCommand(parsed.flags, context);
+      case 'identity-export':
+        return await runIdentityExportCommand(parsed.flags, context);
+      case 'identity-import':
+        return await runIdentityImportCommand(parsed.flags, context);
     }
   } catch (error) {
     return reportError(error, context);

@@ -63,10 +63,66 @@ export const CliErrorCode = {
   SNAPSHOT_TOO_LARGE: 'CLI_SNAPSHOT_TOO_LARGE',
   /** Reading the data directory, writing the snapshot or swapping the directories failed. */
   SNAPSHOT_IO_FAILED: 'CLI_SNAPSHOT_IO_FAILED',
+  /** `identity`: no identity of that name in the store (or the default names a missing one). */
+  IDENTITY_NOT_FOUND: 'CLI_IDENTITY_NOT_FOUND',
+  /** `identity new` / `import`: the name is taken and `--force` was not given. */
+  IDENTITY_EXISTS: 'CLI_IDENTITY_EXISTS',
+  /** `identity`: a name outside `[A-Za-z0-9._-]{1,64}`, or one that starts with a dot. */
+  IDENTITY_NAME_INVALID: 'CLI_IDENTITY_NAME_INVALID',
+  /** A key file or `CITADEL_IDENTITY_PEM` is not an Ed25519 or secp256k1 private key PEM. */
+  IDENTITY_PEM_INVALID: 'CLI_IDENTITY_PEM_INVALID',
+  /** `identity.json` is not `{ "default": "<name>" }`. */
+  IDENTITY_CONFIG_INVALID: 'CLI_IDENTITY_CONFIG_INVALID',
+  /** Reading or writing the identity store in the config directory failed. */
+  IDENTITY_STORE_FAILED: 'CLI_IDENTITY_STORE_FAILED',
   /** A failure the CLI did not anticipate (a bug): reported with its stack. */
   INTERNAL: 'CLI_INTERNAL',
   /** `bin/citadel.js` found no compiled CLI (printed by the bin script itself). */
   NOT_BUILT: 'CLI_NOT_BUILT',
+  /** `deploy <dir>`: the folder to deploy does not exist. */
+  FRONTEND_DIR_NOT_FOUND: 'CLI_FRONTEND_DIR_NOT_FOUND',
+  /** `deploy <dir>`: the path names a file, not a folder. */
+  FRONTEND_NOT_A_DIRECTORY: 'CLI_FRONTEND_NOT_A_DIRECTORY',
+  /** `deploy`: no Next.js or Vite app and no index.html in the usual folders. */
+  FRONTEND_NOT_DETECTED: 'CLI_FRONTEND_NOT_DETECTED',
+  /** `deploy`: the project's package.json cannot be read or is not a JSON object. */
+  FRONTEND_PACKAGE_INVALID: 'CLI_FRONTEND_PACKAGE_INVALID',
+  /** `deploy`: the framework (next, vite) is not installed in the project's node_modules. */
+  FRONTEND_TOOL_MISSING: 'CLI_FRONTEND_TOOL_MISSING',
+  /** `deploy`: the frontend's build exited with an error (the output's tail attached). */
+  FRONTEND_BUILD_FAILED: 'CLI_FRONTEND_BUILD_FAILED',
+  /** `deploy`: the Next.js app uses a feature a static export cannot have. */
+  FRONTEND_EXPORT_UNSUPPORTED: 'CLI_FRONTEND_EXPORT_UNSUPPORTED',
+  /** `deploy`: the build succeeded but left no output folder with an index.html. */
+  FRONTEND_OUTPUT_MISSING: 'CLI_FRONTEND_OUTPUT_MISSING',
+  /** A `.did` text that is not Candid: a token or construct out of place (line and column). */
+  CANDID_SYNTAX: 'CLI_CANDID_SYNTAX',
+  /** A `.did` text with `import`: interfaces must be self-contained. */
+  CANDID_IMPORT_UNSUPPORTED: 'CLI_CANDID_IMPORT_UNSUPPORTED',
+  /** A `.did` text whose types do not hold together: unknown or duplicate names, labels, … */
+  CANDID_TYPE_INVALID: 'CLI_CANDID_TYPE_INVALID',
+  /** The project has no Azle to build its backend canisters with. */
+  BACKEND_AZLE_MISSING: 'CLI_BACKEND_AZLE_MISSING',
+  /** A backend canister's `main` file does not exist. */
+  BACKEND_MAIN_NOT_FOUND: 'CLI_BACKEND_MAIN_NOT_FOUND',
+  /** A backend canister's TypeScript does not type-check. */
+  BACKEND_TYPECHECK_FAILED: 'CLI_BACKEND_TYPECHECK_FAILED',
+  /** Azle failed to build a backend canister, or did not write its outputs. */
+  BACKEND_BUILD_FAILED: 'CLI_BACKEND_BUILD_FAILED',
+  /** `deploy`: the asset canister refused or lost an upload. */
+  DEPLOY_UPLOAD_FAILED: 'CLI_DEPLOY_UPLOAD_FAILED',
+  /** `deploy`: the batch's operations do not fit in the messages the canister accepts. */
+  DEPLOY_COMMIT_TOO_LARGE: 'CLI_DEPLOY_COMMIT_TOO_LARGE',
+  /** `canister_ids.json` (or `.citadel/local/canister_ids.json`) is not what deploy writes. */
+  CANISTER_IDS_INVALID: 'CLI_CANISTER_IDS_INVALID',
+  /** `deploy`: the asset canister's compiled module is not where the CLI expects it. */
+  ASSETS_MODULE_MISSING: 'CLI_ASSETS_MODULE_MISSING',
+  /** `deploy`: a recorded canister exists but cannot be inspected or managed by this identity. */
+  CANISTER_UNAVAILABLE: 'CLI_CANISTER_UNAVAILABLE',
+  /** `deploy --network ic`: creating canisters on mainnet needs cycles Citadel cannot provide yet. */
+  CANISTER_CREATION_UNSUPPORTED: 'CLI_CANISTER_CREATION_UNSUPPORTED',
+  /** `deploy`: a call to the network or a canister failed (the replica's or canister's reason follows). */
+  CANISTER_CALL_FAILED: 'CLI_CANISTER_CALL_FAILED',
 } as const;
 
 /** One of the `CLI_*` code strings. */
@@ -104,8 +160,36 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_SNAPSHOT_UNSAFE_ENTRY: 'input',
   CLI_SNAPSHOT_TOO_LARGE: 'limit',
   CLI_SNAPSHOT_IO_FAILED: 'unknown',
+  CLI_IDENTITY_NOT_FOUND: 'input',
+  CLI_IDENTITY_EXISTS: 'input',
+  CLI_IDENTITY_NAME_INVALID: 'input',
+  CLI_IDENTITY_PEM_INVALID: 'input',
+  CLI_IDENTITY_CONFIG_INVALID: 'input',
+  CLI_IDENTITY_STORE_FAILED: 'unknown',
   CLI_INTERNAL: 'unknown',
   CLI_NOT_BUILT: 'unknown',
+  CLI_FRONTEND_DIR_NOT_FOUND: 'input',
+  CLI_FRONTEND_NOT_A_DIRECTORY: 'input',
+  CLI_FRONTEND_NOT_DETECTED: 'input',
+  CLI_FRONTEND_PACKAGE_INVALID: 'input',
+  CLI_FRONTEND_TOOL_MISSING: 'input',
+  CLI_FRONTEND_BUILD_FAILED: 'input',
+  CLI_FRONTEND_EXPORT_UNSUPPORTED: 'input',
+  CLI_FRONTEND_OUTPUT_MISSING: 'input',
+  CLI_CANDID_SYNTAX: 'input',
+  CLI_CANDID_IMPORT_UNSUPPORTED: 'input',
+  CLI_CANDID_TYPE_INVALID: 'input',
+  CLI_BACKEND_AZLE_MISSING: 'input',
+  CLI_BACKEND_MAIN_NOT_FOUND: 'input',
+  CLI_BACKEND_TYPECHECK_FAILED: 'input',
+  CLI_BACKEND_BUILD_FAILED: 'unknown',
+  CLI_DEPLOY_UPLOAD_FAILED: 'protocol',
+  CLI_DEPLOY_COMMIT_TOO_LARGE: 'limit',
+  CLI_CANISTER_IDS_INVALID: 'input',
+  CLI_ASSETS_MODULE_MISSING: 'input',
+  CLI_CANISTER_UNAVAILABLE: 'protocol',
+  CLI_CANISTER_CREATION_UNSUPPORTED: 'input',
+  CLI_CANISTER_CALL_FAILED: 'protocol',
 };
 
 /** Codes that mean the command line itself was wrong: exit status 2 and a usage hint. */

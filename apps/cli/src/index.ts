@@ -84,3 +84,10 @@ export type {
   SnapshotLimits,
   SnapshotSummary,
 } from './snapshot/index.js';
+export { loadIdentity, resolveConfigDir } from './identity/index.js';
+export type {
+  IdentitySource,
+  KeyType,
+  LoadIdentityParams,
+  LoadedIdentity,
+} from './identity/index.js';

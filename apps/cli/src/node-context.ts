@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CliContext, ProgressLine } from './cli-context.js';
 import { spawnDetachedNode } from './network/background-start.js';
@@ -60,6 +61,8 @@ export function createNodeContext(): CliContext {
   const binPath = fileURLToPath(new URL('../bin/citadel.js', import.meta.url));
   return {
     cwd: process.cwd(),
+    env: process.env,
+    homeDir: homedir(),
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     ...(process.stdout.isTTY ? { progress: terminalProgress(process.stdout) } : {}),

@@ -130,7 +130,7 @@ describe('parseCommandLine', () => {
     const error = parseError(['deploy']);
     expect(error.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
     expect(error.message).toContain("'deploy'");
-    expect(error.message).toContain('Commands: start, stop, status, gateway, network.');
+    expect(error.message).toContain('Commands: start, stop, status, gateway, network, identity.');
   });
 
   it('parses stop and status flags', () => {
@@ -311,6 +311,63 @@ describe('parseCommandLine', () => {
     );
     expect(() => parseCommandLine(['gateway', '--replica', 'ftp://x'])).toThrow(
       /'--replica' must be an http/,
+    );
+  });
+
+  it('parses the identity commands with their arguments and flags', () => {
+    expect(parseCommandLine(['identity', 'new', 'alice'])).toEqual({
+      kind: 'identity-new',
+      flags: { name: 'alice', force: false },
+    });
+    expect(parseCommandLine(['identity', 'new', '--force', 'alice'])).toEqual({
+      kind: 'identity-new',
+      flags: { name: 'alice', force: true },
+    });
+    expect(parseCommandLine(['identity', 'list', '--json'])).toEqual({
+      kind: 'identity-list',
+      flags: { json: true },
+    });
+    expect(parseCommandLine(['identity', 'use', 'alice'])).toEqual({
+      kind: 'identity-use',
+      flags: { name: 'alice' },
+    });
+    expect(parseCommandLine(['identity', 'whoami'])).toEqual({
+      kind: 'identity-whoami',
+      flags: { identity: undefined, json: false },
+    });
+    expect(parseCommandLine(['identity', 'whoami', '--identity=ci', '--json'])).toEqual({
+      kind: 'identity-whoami',
+      flags: { identity: 'ci', json: true },
+    });
+    expect(parseCommandLine(['identity', 'export', 'alice'])).toEqual({
+      kind: 'identity-export',
+      flags: { name: 'alice' },
+    });
+    expect(parseCommandLine(['identity', 'import', 'dfx', 'k.pem', '--force'])).toEqual({
+      kind: 'identity-import',
+      flags: { name: 'dfx', file: 'k.pem', force: true },
+    });
+  });
+
+  it('rejects identity commands with missing or extra arguments and foreign flags', () => {
+    expect(parseError(['identity', 'import', 'dfx']).message).toBe(
+      'citadel identity import needs <pem-file>: citadel identity import <name> <pem-file>.',
+    );
+    expect(parseError(['identity', 'list', 'all']).code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
+    expect(parseError(['identity', 'use', 'a', 'b']).message).toBe(
+      "citadel identity use takes only <name>, got 'b'.",
+    );
+    expect(parseError(['identity', 'export', 'a', '--json']).code).toBe(
+      CliErrorCode.UNKNOWN_OPTION,
+    );
+    expect(parseError(['identity', 'whoami', '--identity']).code).toBe(
+      CliErrorCode.INVALID_OPTION_VALUE,
+    );
+    expect(parseError(['identity']).message).toBe(
+      'citadel identity needs a command: new, list, use, whoami, export, import.',
+    );
+    expect(parseError(['identity', 'remove', 'a']).message).toBe(
+      "Unknown command 'citadel identity remove'. Commands of citadel identity: new, list, use, whoami, export, import.",
     );
   });
 });

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { DeployFlags } from './commands/deploy.js';
+import { parseDeployNetwork } from './deploy/deploy-target.js';
 import { CliErrorCode, createCliError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './network/start-network.js';
 import type { CommandGroupName, CommandName, HelpTopic } from './usage.js';
@@ -59,16 +61,53 @@ export interface SnapshotFlags {
   readonly json: boolean;
 }
 
+/** Arguments and flags of `citadel identity new` and `… import`. */
+export interface IdentityCreateFlags {
+  readonly name: string;
+  /** Replace an identity of the same name. */
+  readonly force: boolean;
+}
+
+/** Arguments and flags of `citadel identity import`. */
+export interface IdentityImportFlags extends IdentityCreateFlags {
+  /** The PEM file as given; resolved against the working directory later. */
+  readonly file: string;
+}
+
+/** Flags of `citadel identity list`. */
+export interface IdentityListFlags {
+  readonly json: boolean;
+}
+
+/** Argument of `citadel identity use` and `… export`. */
+export interface IdentityNameFlags {
+  readonly name: string;
+}
+
+/** Flags of `citadel identity whoami`. */
+export interface IdentityWhoamiFlags {
+  /** `--identity <name>`: use it instead of the default. */
+  readonly identity: string | undefined;
+  readonly json: boolean;
+}
+
 /** What the command line asks for. */
 export type ParsedCommandLine =
   | { readonly kind: 'help'; readonly command: HelpTopic | null }
+  | { readonly kind: 'deploy'; readonly flags: DeployFlags }
   | { readonly kind: 'version' }
   | { readonly kind: 'start'; readonly flags: StartFlags }
   | { readonly kind: 'stop'; readonly flags: StopFlags }
   | { readonly kind: 'status'; readonly flags: StatusFlags }
   | { readonly kind: 'gateway'; readonly flags: GatewayFlags }
   | { readonly kind: 'snapshot-save'; readonly flags: SnapshotFlags }
-  | { readonly kind: 'snapshot-restore'; readonly flags: SnapshotFlags };
+  | { readonly kind: 'snapshot-restore'; readonly flags: SnapshotFlags }
+  | { readonly kind: 'identity-new'; readonly flags: IdentityCreateFlags }
+  | { readonly kind: 'identity-list'; readonly flags: IdentityListFlags }
+  | { readonly kind: 'identity-use'; readonly flags: IdentityNameFlags }
+  | { readonly kind: 'identity-whoami'; readonly flags: IdentityWhoamiFlags }
+  | { readonly kind: 'identity-export'; readonly flags: IdentityNameFlags }
+  | { readonly kind: 'identity-import'; readonly flags: IdentityImportFlags };
 
 type OptionValues = Readonly<Record<string, string | boolean>>;
 
@@ -157,6 +196,9 @@ function requireArguments(command: CommandName, positionals: readonly string[]):
   const expected = COMMANDS[command].arguments ?? [];
   return expected.map((argument, i) => {
     const value = positionals[i];
+    if (argument.optional === true && value === undefined) {
+      return '';
+    }
     if (value === undefined || value === '') {
       const usage = `citadel ${command} ${expected.map((a) => a.name).join(' ')}`;
       throw createCliError(
@@ -209,9 +251,10 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
   if (values.help === true) {
     return { kind: 'help', command };
   }
-  const [file] = requireArguments(command, positionals);
+  const [first = '', second = ''] = requireArguments(command, positionals);
   const dataDir = stringValue(values, 'data-dir');
   const json = values.json === true;
+  const force = values.force === true;
   switch (command) {
     case 'start':
       return {
@@ -228,14 +271,41 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
       };
     case 'gateway':
       return { kind: 'gateway', flags: parseGatewayFlags(values) };
+    case 'deploy':
+      return {
+        kind: 'deploy',
+        flags: {
+          dir: first === '' ? undefined : first,
+          network: parseDeployNetwork(stringValue(values, 'network') ?? 'local'),
+          identity: stringValue(values, 'identity'),
+          skipBuild: values['skip-build'] === true,
+          json,
+          yes: values.yes === true,
+        },
+      };
     case 'stop':
       return { kind: 'stop', flags: { dataDir } };
     case 'status':
       return { kind: 'status', flags: { dataDir, json } };
     case 'network snapshot save':
-      return { kind: 'snapshot-save', flags: { file: file ?? '', dataDir, json } };
+      return { kind: 'snapshot-save', flags: { file: first, dataDir, json } };
     case 'network snapshot restore':
-      return { kind: 'snapshot-restore', flags: { file: file ?? '', dataDir, json } };
+      return { kind: 'snapshot-restore', flags: { file: first, dataDir, json } };
+    case 'identity new':
+      return { kind: 'identity-new', flags: { name: first, force } };
+    case 'identity list':
+      return { kind: 'identity-list', flags: { json } };
+    case 'identity use':
+      return { kind: 'identity-use', flags: { name: first } };
+    case 'identity whoami':
+      return {
+        kind: 'identity-whoami',
+        flags: { identity: stringValue(values, 'identity'), json },
+      };
+    case 'identity export':
+      return { kind: 'identity-export', flags: { name: first } };
+    case 'identity import':
+      return { kind: 'identity-import', flags: { name: first, file: second, force } };
   }
 }
 

@@ -1,9 +1,21 @@
 /** The commands `citadel` knows; a multi-word command is written with single spaces. */
 export type CommandName =
-  'start' | 'stop' | 'status' | 'gateway' | 'network snapshot save' | 'network snapshot restore';
+  | 'deploy'
+  | 'start'
+  | 'stop'
+  | 'status'
+  | 'gateway'
+  | 'network snapshot save'
+  | 'network snapshot restore'
+  | 'identity new'
+  | 'identity list'
+  | 'identity use'
+  | 'identity whoami'
+  | 'identity export'
+  | 'identity import';
 
 /** The words that only lead to commands, such as `network` in `citadel network snapshot save`. */
-export type CommandGroupName = 'network' | 'network snapshot';
+export type CommandGroupName = 'network' | 'network snapshot' | 'identity';
 
 /** What `citadel help <topic>` can explain: a command or a command group. */
 export type HelpTopic = CommandName | CommandGroupName;
@@ -17,8 +29,9 @@ export interface OptionSpec {
   readonly description: string;
 }
 
-/** One positional argument of a command; all are required. */
+/** One positional argument of a command; required unless marked optional (only the last may be). */
 export interface ArgumentSpec {
+  readonly optional?: boolean;
   /** Placeholder shown in help, e.g. `<file>`. */
   readonly name: string;
   readonly description: string;
@@ -45,9 +58,48 @@ const DATA_DIR: OptionSpec = {
   valueName: '<dir>',
   description: 'Network state directory (default: .citadel/network in the project root)',
 };
+const IDENTITY_NAME: ArgumentSpec = {
+  name: '<name>',
+  description: "Identity name: letters, digits, '.', '_' and '-', up to 64",
+};
+const FORCE: OptionSpec = {
+  type: 'boolean',
+  description: 'Replace an identity of that name; its old key is lost',
+};
 
 /** Every command and flag: the parser and the help text both read this table. */
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+  deploy: {
+    summary: 'Build the project and deploy it; print its URLs',
+    description:
+      'Build the frontend (Next.js static export, Vite, or a folder as it is), start the local network if none runs, create the canisters the project lacks, install or upgrade their code, upload what changed in one atomic commit, and print the URLs.',
+    arguments: [
+      {
+        name: '[dir]',
+        optional: true,
+        description: 'A folder of static files to deploy as it is (default: the project)',
+      },
+    ],
+    options: {
+      network: {
+        type: 'string',
+        valueName: '<network>',
+        description: "'local' (default), 'ic' (ICP mainnet) or the http(s):// URL of a network",
+      },
+      identity: {
+        type: 'string',
+        valueName: '<name>',
+        description: 'Deploy as this identity instead of the default',
+      },
+      'skip-build': {
+        type: 'boolean',
+        description: 'Upload the output folders as they are, without running the framework build',
+      },
+      json: { type: 'boolean', description: 'Print a JSON report on standard output' },
+      yes: { type: 'boolean', short: 'y', description: 'Never ask for confirmation' },
+      help: HELP,
+    },
+  },
   start: {
     summary: 'Run the local network',
     description:
@@ -161,6 +213,58 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       help: HELP,
     },
   },
+  'identity new': {
+    summary: 'Create an Ed25519 identity',
+    description:
+      'Create an identity with a new Ed25519 key, stored in the config directory (~/.config/citadel/identities/<name>.pem, mode 0600). Print its principal.',
+    arguments: [IDENTITY_NAME],
+    options: { force: FORCE, help: HELP },
+  },
+  'identity list': {
+    summary: 'List the identities and their principals',
+    description: 'List the stored identities with their principals; * marks the default.',
+    options: {
+      json: { type: 'boolean', description: 'Print JSON' },
+      help: HELP,
+    },
+  },
+  'identity use': {
+    summary: 'Make an identity the default',
+    description: 'Make <name> the identity commands use when no other is chosen.',
+    arguments: [{ name: '<name>', description: 'An existing identity' }],
+    options: { help: HELP },
+  },
+  'identity whoami': {
+    summary: 'Print the principal of the identity in effect',
+    description:
+      'Print the principal of the identity commands use: --identity, else the key in CITADEL_IDENTITY_PEM, else the default (created as "default" on first use).',
+    options: {
+      identity: {
+        type: 'string',
+        valueName: '<name>',
+        description: 'Use this identity instead of the default',
+      },
+      json: { type: 'boolean', description: 'Print JSON: name, principal, key type, source' },
+      help: HELP,
+    },
+  },
+  'identity export': {
+    summary: "Print an identity's PEM key",
+    description:
+      "Print the identity's private key file (PEM) as stored, e.g. to back it up or to set CITADEL_IDENTITY_PEM in CI. Anyone with it can act as the identity.",
+    arguments: [{ name: '<name>', description: 'An existing identity' }],
+    options: { help: HELP },
+  },
+  'identity import': {
+    summary: 'Store a PEM key as an identity',
+    description:
+      'Check and store a private key file as identity <name>: Ed25519 (PKCS#8, BEGIN PRIVATE KEY) or secp256k1 (BEGIN EC PRIVATE KEY), as dfx and OpenSSL write them.',
+    arguments: [
+      IDENTITY_NAME,
+      { name: '<pem-file>', description: 'The key file, e.g. from `dfx identity export <name>`' },
+    ],
+    options: { force: FORCE, help: HELP },
+  },
 };
 
 /** Every command group; its subcommands are the entries of COMMANDS and groups below it. */
@@ -173,6 +277,11 @@ export const COMMAND_GROUPS: Readonly<Record<CommandGroupName, CommandGroupSpec>
     summary: "Save and restore the network's state",
     description:
       "Save the network's state to a file and restore it later, to go back to a known state or to seed tests and demos.",
+  },
+  identity: {
+    summary: 'Manage the keys commands sign with',
+    description:
+      'Create, list, choose, export and import the identities (private keys) commands sign with. They live in the config directory: $CITADEL_CONFIG_DIR, else $XDG_CONFIG_HOME/citadel, else ~/.config/citadel.',
   },
 };
 

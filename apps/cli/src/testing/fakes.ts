@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CliContext } from '../cli-context.js';
 import type { ProcessControl } from '../network/process-control.js';
 import type { ReplicaFactory, ReplicaStartOptions } from '../network/start-network.js';
 
@@ -100,4 +101,44 @@ export function makeFakeClock(): { clockMs: () => number; sleep: (ms: number) =>
 export async function makeTempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'citadel-cli-'));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** A context for commands that need no network, and the lines they print. */
+export interface FakeCliContext {
+  readonly context: CliContext;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+/**
+ * A context rooted in a temporary directory: `cwd` and `homeDir` are `dir` (so the config
+ * directory is `<dir>/.config/citadel`, never the real one), the environment is `env` only.
+ */
+export function makeFakeCliContext(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+  overrides: Partial<CliContext> = {},
+): FakeCliContext {
+  const out: string[] = [];
+  const err: string[] = [];
+  const context: CliContext = {
+    cwd: dir,
+    env,
+    homeDir: dir,
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    version: '1.2.3',
+    selfCommand: { command: '/usr/bin/node', args: ['/opt/citadel/bin/citadel.js'] },
+    waitForShutdownSignal: () => new Promise(() => {}),
+    fetch: (async () => {
+      throw new Error('no network in this test');
+    }) as typeof fetch,
+    processes: makeFakeProcesses([]),
+    spawnDetached: async () => {
+      throw new Error('no child processes in this test');
+    },
+    ...makeFakeClock(),
+    ...overrides,
+  };
+  return { context, out, err };
 }

@@ -1,0 +1,75 @@
+import type { CliContext } from '../cli-context.js';
+import { startInBackground } from '../network/background-start.js';
+import { resolveDataDir } from '../network/data-dir.js';
+import { fetchReplicaStatus, getNetworkStatus } from '../network/network-status.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../network/start-network.js';
+
+/**
+ * The local network a deploy talks to: the project's own if it runs; else one already
+ * answering on the default port (another project's); else the project's, started in the
+ * background for the deploy and left running.
+ */
+
+export interface LocalNetwork {
+  readonly url: string;
+  /** How it was found, for the user. */
+  readonly note: string;
+  /** True when this deploy started it. */
+  readonly started: boolean;
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+export async function ensureLocalNetwork(
+  projectRoot: string,
+  context: CliContext,
+): Promise<LocalNetwork> {
+  const dataDir = resolveDataDir(undefined, projectRoot);
+  const status = await getNetworkStatus({
+    dataDir,
+    fetch: context.fetch,
+    processes: context.processes,
+  });
+  if (status.state === 'running') {
+    return { url: status.info.url, note: `local network at ${status.info.url}`, started: false };
+  }
+  if (status.state === 'stopped') {
+    const shared = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+    // Any failure means no Citadel network there: the deploy starts the project's own.
+    const answers = await fetchReplicaStatus(shared, context.fetch, 2_000).then(
+      () => true,
+      () => false,
+    );
+    if (answers) {
+      return {
+        url: shared,
+        note: `local network already running at ${shared} (not this project's data directory)`,
+        started: false,
+      };
+    }
+  }
+  let frame = 0;
+  const { info, logPath } = await startInBackground({
+    dataDir,
+    command: context.selfCommand.command,
+    args: [...context.selfCommand.args, 'start', '--data-dir', dataDir],
+    cwd: projectRoot,
+    spawn: context.spawnDetached,
+    fetch: context.fetch,
+    processes: context.processes,
+    ...(context.clockMs ? { clockMs: context.clockMs } : {}),
+    ...(context.sleep ? { sleep: context.sleep } : {}),
+    onProgress: (elapsedMs) => {
+      const spinner = SPINNER[frame++ % SPINNER.length] ?? '';
+      context.progress?.update(
+        `${spinner} Starting the local network… ${Math.floor(elapsedMs / 1000)} s`,
+      );
+    },
+  });
+  context.progress?.clear();
+  return {
+    url: info.url,
+    note: `started the local network at ${info.url} in the background (log: ${logPath}; stop it with \`citadel stop\`)`,
+    started: true,
+  };
+}

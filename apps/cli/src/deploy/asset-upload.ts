@@ -124,7 +124,14 @@ async function uploadAndCommit(
     uploaded = await uploadEncodings(actor, batchId, plan, reused, options);
   } catch (error) {
     // Keep what reached the canister for the next run, then report the failure.
-    await journal?.flush();
+    try {
+      await journal?.flush();
+    } catch (flushError) {
+      throw new AggregateError(
+        [error, flushError],
+        `${error instanceof Error ? error.message : String(error)} (and saving the upload journal failed: ${flushError instanceof Error ? flushError.message : String(flushError)})`,
+      );
+    }
     throw error;
   }
   const operations = plan.operations.map((operation) =>
@@ -169,6 +176,7 @@ async function uploadEncodings(
   // Pieces are produced in plan order and packed into calls; workers take calls as they
   // become free, so memory stays at about `concurrency` calls' worth of bytes.
   let nextUpload = 0;
+  const claimed = new Set<bigint>();
   const pending: Piece[] = [];
   let pendingBytes = 0;
   const nextCall = async (): Promise<Piece[] | undefined> => {
@@ -189,7 +197,9 @@ async function uploadEncodings(
       for (const [pieceIndex, piece] of pieces.entries()) {
         const pieceSha = Buffer.from(result.chunkSha256s[pieceIndex] as Uint8Array).toString('hex');
         const known = reused.get(pieceSha);
-        if (known !== undefined) {
+        // A chunk is consumed by one SetAssetContent: a second identical piece is sent again.
+        if (known !== undefined && !claimed.has(known)) {
+          claimed.add(known);
           finishPiece(index, pieceIndex, known, piece.length);
           continue;
         }

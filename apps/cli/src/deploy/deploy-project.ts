@@ -110,7 +110,8 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1_000) {
     return `${bytes} B`;
   }
-  return bytes < 1_000_000
+  // Thresholds on the rounded value, so 999,999 bytes reads 1.0 MB, not 1000.0 kB.
+  return bytes < 999_950
     ? `${(bytes / 1_000).toFixed(1)} kB`
     : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }

@@ -38,16 +38,28 @@ export function createMemoryEncodingCache(): EncodingCache {
 }
 
 /**
- * The cache stored at `file`. A missing, unreadable or foreign file is an empty cache: the
- * cache only saves work, so it never fails a deploy.
+ * The cache stored at `file`. A missing file, or one with content this version did not write
+ * (damaged, foreign, older format), is an empty cache: the cache only saves work. A file that
+ * exists but cannot be read (permissions) is an error, as writing it back would be.
  */
 export async function loadEncodingCache(file: string): Promise<EncodingCache> {
   const stored = new Map<string, CachedEncoding>();
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
-    if (parsed.format === FORMAT && typeof parsed.entries === 'object' && parsed.entries !== null) {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile> | null;
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      parsed.format === FORMAT &&
+      typeof parsed.entries === 'object' &&
+      parsed.entries !== null
+    ) {
       for (const [key, value] of Object.entries(parsed.entries)) {
-        if (typeof value?.sha256 === 'string' && typeof value.length === 'number') {
+        if (
+          typeof value === 'object' &&
+          value !== null &&
+          typeof value.sha256 === 'string' &&
+          typeof value.length === 'number'
+        ) {
           stored.set(key, { sha256: value.sha256, length: value.length });
         }
       }

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { CliContext } from '../cli-context.js';
+import { CliErrorCode, createCliError } from '../errors.js';
 import { startInBackground } from '../network/background-start.js';
 import { resolveDataDir } from '../network/data-dir.js';
 import { fetchReplicaStatus, getNetworkStatus } from '../network/network-status.js';
@@ -32,6 +34,9 @@ export async function ensureLocalNetwork(
   });
   if (status.state === 'running') {
     return { url: status.info.url, note: `local network at ${status.info.url}`, started: false };
+  }
+  if (status.state === 'starting') {
+    return waitForStartingNetwork(dataDir, context);
   }
   if (status.state === 'stopped') {
     const shared = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
@@ -72,4 +77,43 @@ export async function ensureLocalNetwork(
     note: `started the local network at ${info.url} in the background (log: ${logPath}; stop it with \`citadel stop\`)`,
     started: true,
   };
+}
+
+/** How long a network someone else is starting gets to answer. */
+const STARTING_WAIT_MS = 60_000;
+
+/** Another `citadel start` is bringing the project's network up: wait for it to answer. */
+async function waitForStartingNetwork(dataDir: string, context: CliContext): Promise<LocalNetwork> {
+  const clockMs = context.clockMs ?? (() => performance.now());
+  const sleep =
+    context.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const started = clockMs();
+  for (let frame = 0; clockMs() - started < STARTING_WAIT_MS; frame++) {
+    context.progress?.update(
+      `${SPINNER[frame % SPINNER.length] ?? ''} Waiting for the local network to start… ${Math.floor((clockMs() - started) / 1000)} s`,
+    );
+    await sleep(200);
+    const status = await getNetworkStatus({
+      dataDir,
+      fetch: context.fetch,
+      processes: context.processes,
+    });
+    if (status.state === 'running') {
+      context.progress?.clear();
+      return {
+        url: status.info.url,
+        note: `local network at ${status.info.url} (waited for it to start)`,
+        started: false,
+      };
+    }
+    if (status.state === 'stopped') {
+      break;
+    }
+  }
+  context.progress?.clear();
+  throw createCliError(
+    CliErrorCode.NETWORK_UNREACHABLE,
+    `The local network in ${dataDir} is starting but did not answer within ${STARTING_WAIT_MS / 1000} s; see ${join(dataDir, 'network.log')}, or restart it with \`citadel stop\` and \`citadel start --background\`.`,
+    { dataDir },
+  );
 }

@@ -24,27 +24,9 @@ export async function openUploadJournal(
   file: string,
   nowMs: () => number = Date.now,
 ): Promise<UploadJournal> {
-  let batchId: bigint | undefined;
-  const chunkIds = new Map<string, bigint>();
-  try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<JournalFile>;
-    if (
-      stored.format === FORMAT &&
-      typeof stored.batchId === 'string' &&
-      typeof stored.updatedAtMs === 'number' &&
-      nowMs() - stored.updatedAtMs < MAX_AGE_MS
-    ) {
-      batchId = BigInt(stored.batchId);
-      for (const [sha, id] of Object.entries(stored.chunks ?? {})) {
-        chunkIds.set(sha, BigInt(id));
-      }
-    }
-  } catch (error) {
-    // No journal, or a damaged one: start a new batch (the journal only saves uploads).
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) {
-      throw error;
-    }
-  }
+  const restored = parseJournal(await readJournal(file), nowMs());
+  let batchId = restored?.batchId;
+  const chunkIds = restored?.chunkIds ?? new Map<string, bigint>();
   const write = async (): Promise<void> => {
     if (batchId === undefined) {
       return;
@@ -77,6 +59,8 @@ export async function openUploadJournal(
       if (++unsaved >= 16) {
         unsaved = 0;
         writing = writing.then(write);
+        // flush() reports a failure; until then it must not be an unhandled rejection.
+        writing.catch(() => {});
       }
     },
     async flush() {
@@ -90,4 +74,62 @@ export async function openUploadJournal(
       await rm(file, { force: true });
     },
   };
+}
+
+/** The journal's text; null when there is none. */
+async function readJournal(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return null;
+    }
+    throw error;
+  }
+}
+
+const DECIMAL = /^\d{1,30}$/;
+
+/**
+ * The batch and chunks of a journal young enough to trust; null for anything else — none, too
+ * old, or damaged in any way (the journal only saves uploads, so a new batch is always safe).
+ */
+function parseJournal(
+  text: string | null,
+  nowMs: number,
+): { batchId: bigint; chunkIds: Map<string, bigint> } | null {
+  if (text === null) {
+    return null;
+  }
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      return null;
+    }
+    throw error;
+  }
+  if (typeof stored !== 'object' || stored === null) {
+    return null;
+  }
+  const { format, batchId, updatedAtMs, chunks } = stored as Partial<JournalFile>;
+  if (
+    format !== FORMAT ||
+    typeof batchId !== 'string' ||
+    !DECIMAL.test(batchId) ||
+    typeof updatedAtMs !== 'number' ||
+    !(nowMs - updatedAtMs < MAX_AGE_MS) ||
+    (chunks !== undefined && (typeof chunks !== 'object' || chunks === null))
+  ) {
+    return null;
+  }
+  const chunkIds = new Map<string, bigint>();
+  for (const [sha, id] of Object.entries(chunks ?? {})) {
+    if (typeof id !== 'string' || !DECIMAL.test(id)) {
+      return null;
+    }
+    chunkIds.set(sha, BigInt(id));
+  }
+  return { batchId: BigInt(batchId), chunkIds };
 }

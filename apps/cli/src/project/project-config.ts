@@ -77,11 +77,34 @@ export async function loadProjectConfig(projectRoot: string): Promise<ProjectCon
       `it has unknown fields: ${unknown.join(', ')} (known: frontends, canisters, domains)`,
     );
   }
-  return {
+  const config = {
     domains: parseDomains(file, domains),
     frontends: parseFrontends(file, frontends),
     canisters: parseCanisters(file, canisters),
   };
+  checkDistinctNames(file, [...config.frontends, ...config.canisters]);
+  return config;
+}
+
+/**
+ * Every frontend and canister is its own canister, and builds see each id as
+ * `CANISTER_ID_<NAME>` (upper case, `-` as `_`): two names that meet there would clash.
+ */
+function checkDistinctNames(file: string, entries: readonly { readonly name: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const { name } of entries) {
+    const key = name.toUpperCase().replace(/-/g, '_');
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw invalid(
+        file,
+        other === name
+          ? `"${name}" names both a frontend and a canister; each needs its own name`
+          : `"${other}" and "${name}" would share the build variable CANISTER_ID_${key}; rename one`,
+      );
+    }
+    seen.set(key, name);
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

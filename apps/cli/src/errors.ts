@@ -123,6 +123,8 @@ export const CliErrorCode = {
   CANISTER_CREATION_UNSUPPORTED: 'CLI_CANISTER_CREATION_UNSUPPORTED',
   /** `deploy`: a call to the network or a canister failed (the replica's or canister's reason follows). */
   CANISTER_CALL_FAILED: 'CLI_CANISTER_CALL_FAILED',
+  /** `deploy --preview`: a backend the preview would use has never been deployed. */
+  PREVIEW_WITHOUT_DEPLOY: 'CLI_PREVIEW_WITHOUT_DEPLOY',
 } as const;
 
 /** One of the `CLI_*` code strings. */
@@ -190,6 +192,7 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_CANISTER_UNAVAILABLE: 'protocol',
   CLI_CANISTER_CREATION_UNSUPPORTED: 'input',
   CLI_CANISTER_CALL_FAILED: 'protocol',
+  CLI_PREVIEW_WITHOUT_DEPLOY: 'input',
 };
 
 /** Codes that mean the command line itself was wrong: exit status 2 and a usage hint. */

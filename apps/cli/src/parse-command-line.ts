@@ -281,6 +281,7 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
           skipBuild: values['skip-build'] === true,
           json,
           yes: values.yes === true,
+          preview: values.preview === true,
         },
       };
     case 'stop':

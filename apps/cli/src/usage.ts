@@ -91,6 +91,11 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         valueName: '<name>',
         description: 'Deploy as this identity instead of the default',
       },
+      preview: {
+        type: 'boolean',
+        description:
+          'Deploy the frontends to preview canisters of their own, leaving the current release and the backends alone',
+      },
       'skip-build': {
         type: 'boolean',
         description: 'Upload the output folders as they are, without running the framework build',

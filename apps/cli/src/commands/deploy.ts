@@ -15,10 +15,12 @@ export interface DeployFlags {
   readonly skipBuild: boolean;
   readonly json: boolean;
   readonly yes: boolean;
+  readonly preview: boolean;
 }
 
 function jsonReport(report: DeployReport): Record<string, unknown> {
   return {
+    preview: report.preview,
     network: report.network,
     apiUrl: report.apiUrl,
     identity: report.identity,
@@ -72,6 +74,7 @@ export async function runDeployCommand(flags: DeployFlags, context: CliContext):
       // A folder named on the command line is relative to where the user is.
       dir: flags.dir === undefined ? undefined : resolve(context.cwd, flags.dir),
       skipBuild: flags.skipBuild,
+      preview: flags.preview,
     },
     context,
   );
@@ -80,7 +83,7 @@ export async function runDeployCommand(flags: DeployFlags, context: CliContext):
     return 0;
   }
   context.stdout(
-    `Deployed to the ${report.network} network in ${(report.durationMs / 1000).toFixed(1)} s:`,
+    `${flags.preview ? 'Preview deployed' : 'Deployed'} to the ${report.network} network in ${(report.durationMs / 1000).toFixed(1)} s:`,
   );
   const width = Math.max(
     ...[...report.backends, ...report.frontends].map((canister) => canister.name.length),

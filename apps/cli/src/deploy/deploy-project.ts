@@ -49,6 +49,11 @@ export interface DeployRequest {
   readonly skipBuild: boolean;
   /** `create_chunks` calls in flight. */
   readonly concurrency?: number;
+  /**
+   * Deploy the frontends to preview canisters of their own (recorded as `<name>:preview`),
+   * leaving the current release and the backends alone.
+   */
+  readonly preview?: boolean;
 }
 
 export interface FrontendDeployment {
@@ -77,6 +82,8 @@ export interface BackendDeployment {
 }
 
 export interface DeployReport {
+  /** True for `--preview`: the frontends went to their preview canisters. */
+  readonly preview: boolean;
   readonly network: string;
   readonly apiUrl: string;
   readonly identity: { readonly name: string; readonly principal: string };
@@ -159,7 +166,7 @@ export async function deployProject(
 
   // Backends build first: a broken canister should fail before anything is created.
   const backendBuilds = [];
-  for (const canister of request.project.canisters) {
+  for (const canister of request.preview === true ? [] : request.project.canisters) {
     let frame = 0;
     const build = await buildBackendCanister({
       projectRoot: request.projectRoot,
@@ -207,11 +214,28 @@ export async function deployProject(
 
   // Every canister exists before any build that may need the ids (as dfx does).
   const canisterIds = new Map<string, { canisterId: Principal; created: boolean }>();
-  for (const name of [
-    ...backendBuilds.map(({ canister }) => canister.name),
-    ...frontendPlans.map(({ frontend }) => frontend.name),
-  ]) {
-    canisterIds.set(name, await ensureCanister(name, ids, agent, request, say));
+  for (const { canister } of backendBuilds) {
+    canisterIds.set(canister.name, await ensureCanister(canister.name, ids, agent, request, say));
+  }
+  if (request.preview === true) {
+    // A preview uses the backends as deployed: it must not change what users see.
+    for (const canister of request.project.canisters) {
+      const recorded = ids.get(canister.name);
+      if (recorded === undefined) {
+        throw createCliError(
+          CliErrorCode.PREVIEW_WITHOUT_DEPLOY,
+          `A preview uses the deployed backends, but ${canister.name} has not been deployed to the ${networkLabel(request.network)} network: run \`citadel deploy\` once first.`,
+          { name: canister.name },
+        );
+      }
+      canisterIds.set(canister.name, { canisterId: Principal.fromText(recorded), created: false });
+    }
+  }
+  for (const { frontend } of frontendPlans) {
+    canisterIds.set(
+      frontend.name,
+      await ensureCanister(previewKey(frontend.name, request), ids, agent, request, say),
+    );
   }
   const idOf = (name: string) =>
     canisterIds.get(name) as { canisterId: Principal; created: boolean };
@@ -334,6 +358,7 @@ export async function deployProject(
     });
   }
   return {
+    preview: request.preview === true,
     network: networkLabel(request.network),
     apiUrl,
     identity: { name: request.identity.name, principal: request.identity.principal.toText() },
@@ -361,6 +386,11 @@ async function reachNetwork(
       return local.url;
     }
   }
+}
+
+/** Where a frontend's canister is recorded: its name, or `<name>:preview` for previews. */
+function previewKey(name: string, request: DeployRequest): string {
+  return request.preview === true ? `${name}:preview` : name;
 }
 
 /** The canister recorded for `name`, or a new one; a recorded one the network lost is replaced. */

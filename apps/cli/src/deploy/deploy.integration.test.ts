@@ -70,10 +70,10 @@ describe('citadel deploy of a fresh Next.js app', () => {
     await rm(configDir, { recursive: true, force: true });
   });
 
-  async function deploy(): Promise<DeployJson> {
+  async function deploy(...flags: string[]): Promise<DeployJson> {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await runCli(['deploy', '--network', served.url, '--json'], {
+    const status = await runCli(['deploy', '--network', served.url, '--json', ...flags], {
       ...createNodeContext(),
       progress: undefined,
       cwd: app.dir,
@@ -87,9 +87,9 @@ describe('citadel deploy of a fresh Next.js app', () => {
   }
 
   /** `path` as it goes on the wire (percent-encoded). */
-  function get(path: string): Promise<Response> {
+  function get(path: string, canister = canisterId): Promise<Response> {
     return gateway.fetch(
-      new Request(`http://${canisterId}.localhost:4943${path}`, {
+      new Request(`http://${canister}.localhost:4943${path}`, {
         headers: { 'accept-encoding': 'identity' },
       }),
     );
@@ -133,5 +133,20 @@ describe('citadel deploy of a fresh Next.js app', () => {
       committed: true,
     });
     expect(await (await get(encodeURI(`/${changed}`))).text()).toBe('a new version of this file\n');
+  }, 300_000);
+
+  it('deploys a preview to a canister of its own, leaving the current release as it was', async () => {
+    const changed = app.publicFiles.find((file) => file.endsWith('.txt')) ?? '';
+    await writeFile(join(app.dir, 'public', changed), 'the preview of the next version\n');
+    const report = await deploy('--preview');
+    const preview = report.frontends[0]?.canisterId ?? '';
+    expect(preview).not.toBe(canisterId);
+    expect(await (await get(encodeURI(`/${changed}`), preview)).text()).toBe(
+      'the preview of the next version\n',
+    );
+    expect(await (await get(encodeURI(`/${changed}`))).text()).toBe('a new version of this file\n');
+    for (const page of app.pages) {
+      expect((await get(page.route, preview)).status, page.route).toBe(200);
+    }
   }, 300_000);
 });

@@ -88,9 +88,9 @@ describe('runCli', () => {
 
   it('exits 2 on an unknown command with error[CLI_UNKNOWN_COMMAND] and the usage', async () => {
     const h = makeHarness(dir.path);
-    expect(await runCli(['deploy'], h.context)).toBe(EXIT_USAGE);
+    expect(await runCli(['launch'], h.context)).toBe(EXIT_USAGE);
     expect(h.err[0]).toBe(
-      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'deploy'. Commands: start, stop, status, gateway, network, identity.",
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'launch'. Commands: deploy, start, stop, status, gateway, network, identity.",
     );
     expect(h.err.join('\n')).toContain('Usage: citadel <command> [options]');
   });

@@ -127,10 +127,12 @@ describe('parseCommandLine', () => {
   });
 
   it('rejects an unknown command and lists the known ones', () => {
-    const error = parseError(['deploy']);
+    const error = parseError(['launch']);
     expect(error.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
-    expect(error.message).toContain("'deploy'");
-    expect(error.message).toContain('Commands: start, stop, status, gateway, network, identity.');
+    expect(error.message).toContain("'launch'");
+    expect(error.message).toContain(
+      'Commands: deploy, start, stop, status, gateway, network, identity.',
+    );
   });
 
   it('parses stop and status flags', () => {
@@ -160,7 +162,7 @@ describe('parseCommandLine', () => {
   });
 
   it('rejects help for an unknown command', () => {
-    expect(parseError(['help', 'deploy']).code).toBe(CliErrorCode.UNKNOWN_COMMAND);
+    expect(parseError(['help', 'launch']).code).toBe(CliErrorCode.UNKNOWN_COMMAND);
   });
 
   it('answers the version for -v and --version', () => {
@@ -268,6 +270,53 @@ describe('parseCommandLine', () => {
       CliErrorCode.UNKNOWN_COMMAND,
     );
     expect(parseError(['help', 'stop', 'now']).code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
+  });
+
+  it('parses citadel deploy: an optional folder, the network as a name or URL, and its switches', () => {
+    expect(parseCommandLine(['deploy'])).toEqual({
+      kind: 'deploy',
+      flags: {
+        dir: undefined,
+        network: { kind: 'local' },
+        identity: undefined,
+        skipBuild: false,
+        json: false,
+        yes: false,
+        preview: false,
+      },
+    });
+    expect(
+      parseCommandLine([
+        'deploy',
+        './public',
+        '--network',
+        'http://127.0.0.1:8080/',
+        '--identity',
+        'ci',
+        '--skip-build',
+        '--json',
+        '-y',
+        '--preview',
+      ]),
+    ).toEqual({
+      kind: 'deploy',
+      flags: {
+        dir: './public',
+        network: { kind: 'url', url: 'http://127.0.0.1:8080' },
+        identity: 'ci',
+        skipBuild: true,
+        json: true,
+        yes: true,
+        preview: true,
+      },
+    });
+    expect(parseCommandLine(['deploy', '--network', 'ic'])).toMatchObject({
+      flags: { network: { kind: 'ic' } },
+    });
+    expect(parseError(['deploy', '--network', 'mainnet']).code).toBe(
+      CliErrorCode.INVALID_OPTION_VALUE,
+    );
+    expect(parseError(['deploy', 'a', 'b']).code).toBe(CliErrorCode.UNEXPECTED_ARGUMENT);
   });
 
   it('parses citadel gateway with its defaults, mainnet shorthand and bad values', () => {

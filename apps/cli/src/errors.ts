@@ -125,6 +125,14 @@ export const CliErrorCode = {
   CANISTER_CALL_FAILED: 'CLI_CANISTER_CALL_FAILED',
   /** `deploy --preview`: a backend the preview would use has never been deployed. */
   PREVIEW_WITHOUT_DEPLOY: 'CLI_PREVIEW_WITHOUT_DEPLOY',
+  /** `releases` / `rollback`: the project has several frontends (or none of that name). */
+  FRONTEND_NOT_CHOSEN: 'CLI_FRONTEND_NOT_CHOSEN',
+  /** `releases` / `rollback`: the frontend has no canister on that network yet. */
+  FRONTEND_NOT_DEPLOYED: 'CLI_FRONTEND_NOT_DEPLOYED',
+  /** `releases` / `rollback`: the asset canister predates releases (DFINITY's, or an old build). */
+  RELEASES_UNSUPPORTED: 'CLI_RELEASES_UNSUPPORTED',
+  /** `rollback`: no such kept release, or it is already current. */
+  RELEASE_NOT_FOUND: 'CLI_RELEASE_NOT_FOUND',
 } as const;
 
 /** One of the `CLI_*` code strings. */
@@ -193,6 +201,10 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_CANISTER_CREATION_UNSUPPORTED: 'input',
   CLI_CANISTER_CALL_FAILED: 'protocol',
   CLI_PREVIEW_WITHOUT_DEPLOY: 'input',
+  CLI_FRONTEND_NOT_CHOSEN: 'input',
+  CLI_FRONTEND_NOT_DEPLOYED: 'input',
+  CLI_RELEASES_UNSUPPORTED: 'input',
+  CLI_RELEASE_NOT_FOUND: 'input',
 };
 
 /** Codes that mean the command line itself was wrong: exit status 2 and a usage hint. */

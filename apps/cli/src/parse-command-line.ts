@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DeployFlags } from './commands/deploy.js';
+import type { ReleasesFlags, RollbackFlags } from './commands/releases.js';
 import { parseDeployNetwork } from './deploy/deploy-target.js';
 import { CliErrorCode, createCliError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './network/start-network.js';
@@ -95,6 +96,8 @@ export interface IdentityWhoamiFlags {
 export type ParsedCommandLine =
   | { readonly kind: 'help'; readonly command: HelpTopic | null }
   | { readonly kind: 'deploy'; readonly flags: DeployFlags }
+  | { readonly kind: 'releases'; readonly flags: ReleasesFlags }
+  | { readonly kind: 'rollback'; readonly flags: RollbackFlags }
   | { readonly kind: 'version' }
   | { readonly kind: 'start'; readonly flags: StartFlags }
   | { readonly kind: 'stop'; readonly flags: StopFlags }
@@ -271,6 +274,21 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
       };
     case 'gateway':
       return { kind: 'gateway', flags: parseGatewayFlags(values) };
+    case 'releases':
+    case 'rollback': {
+      const flags = {
+        frontend: stringValue(values, 'frontend'),
+        network: parseDeployNetwork(stringValue(values, 'network') ?? 'local', command),
+        identity: stringValue(values, 'identity'),
+        json,
+      };
+      return command === 'releases'
+        ? { kind: 'releases', flags }
+        : {
+            kind: 'rollback',
+            flags: { ...flags, release: parseReleaseId(first), yes: values.yes === true },
+          };
+    }
     case 'deploy':
       return {
         kind: 'deploy',
@@ -308,6 +326,22 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
     case 'identity import':
       return { kind: 'identity-import', flags: { name: first, file: second, force } };
   }
+}
+
+/** `rollback`'s optional release number: `3` or `#3`. */
+function parseReleaseId(text: string): bigint | undefined {
+  if (text === '') {
+    return undefined;
+  }
+  const digits = text.startsWith('#') ? text.slice(1) : text;
+  if (!/^\d{1,19}$/.test(digits)) {
+    throw createCliError(
+      CliErrorCode.INVALID_OPTION_VALUE,
+      `citadel rollback takes a release number (see \`citadel releases\`), got '${text}'.`,
+      { command: 'rollback', argument: '[release]', value: text },
+    );
+  }
+  return BigInt(digits);
 }
 
 function parseGatewayFlags(values: OptionValues): GatewayFlags {

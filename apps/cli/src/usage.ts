@@ -1,6 +1,8 @@
 /** The commands `citadel` knows; a multi-word command is written with single spaces. */
 export type CommandName =
   | 'deploy'
+  | 'releases'
+  | 'rollback'
   | 'start'
   | 'stop'
   | 'status'
@@ -67,6 +69,22 @@ const FORCE: OptionSpec = {
   description: 'Replace an identity of that name; its old key is lost',
 };
 
+const NETWORK: OptionSpec = {
+  type: 'string',
+  valueName: '<network>',
+  description: "'local' (default), 'ic' (ICP mainnet) or the http(s):// URL of a network",
+};
+const FRONTEND: OptionSpec = {
+  type: 'string',
+  valueName: '<name>',
+  description: 'The frontend (needed when citadel.json names several)',
+};
+const IDENTITY: OptionSpec = {
+  type: 'string',
+  valueName: '<name>',
+  description: 'Act as this identity instead of the default',
+};
+
 /** Every command and flag: the parser and the help text both read this table. */
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   deploy: {
@@ -81,16 +99,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       },
     ],
     options: {
-      network: {
-        type: 'string',
-        valueName: '<network>',
-        description: "'local' (default), 'ic' (ICP mainnet) or the http(s):// URL of a network",
-      },
-      identity: {
-        type: 'string',
-        valueName: '<name>',
-        description: 'Deploy as this identity instead of the default',
-      },
+      network: NETWORK,
+      identity: IDENTITY,
       preview: {
         type: 'boolean',
         description:
@@ -101,6 +111,39 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
         description: 'Upload the output folders as they are, without running the framework build',
       },
       json: { type: 'boolean', description: 'Print a JSON report on standard output' },
+      yes: { type: 'boolean', short: 'y', description: 'Never ask for confirmation' },
+      help: HELP,
+    },
+  },
+  releases: {
+    summary: "List a frontend's releases",
+    description:
+      "List the releases a frontend's asset canister keeps (every deploy that changed the site is one), newest first, the current one starred.",
+    options: {
+      frontend: FRONTEND,
+      network: NETWORK,
+      identity: IDENTITY,
+      json: { type: 'boolean', description: 'Print JSON' },
+      help: HELP,
+    },
+  },
+  rollback: {
+    summary: 'Make an earlier release current again',
+    description:
+      'Make an earlier release of a frontend current again, atomically and without uploading anything: the canister restores it as a new release (so a rollback can be rolled back).',
+    arguments: [
+      {
+        name: '[release]',
+        optional: true,
+        description:
+          'The release number (see `citadel releases`); default: the one before the current',
+      },
+    ],
+    options: {
+      frontend: FRONTEND,
+      network: NETWORK,
+      identity: IDENTITY,
+      json: { type: 'boolean', description: 'Print JSON' },
       yes: { type: 'boolean', short: 'y', description: 'Never ask for confirmation' },
       help: HELP,
     },
@@ -366,7 +409,7 @@ export function formatUsage(topic: HelpTopic | null): string {
     return [
       'Usage: citadel <command> [options]',
       '',
-      'Run and inspect the local Citadel network.',
+      'Deploy web apps to certified canisters, and run the local network they live on.',
       '',
       'Commands:',
       ...table(commandRows(null)),

@@ -25,12 +25,11 @@ import {
   canisterUrl,
   createDeployAgent,
   networkLabel,
+  reachNetwork,
 } from './deploy-target.js';
 import { loadEncodingCache } from './encoding-cache.js';
-import { ensureLocalNetwork } from './ensure-local-network.js';
 import { type SyncSiteResult, syncSite } from './sync-site.js';
 import { openUploadJournal } from './upload-journal.js';
-import { IC_API_URL } from './deploy-target.js';
 
 /**
  * `citadel deploy` end to end: build each frontend, reach the network, create the canisters
@@ -197,7 +196,7 @@ export async function deployProject(
     frontendPlans.push({ frontend, plan });
   }
 
-  const apiUrl = await reachNetwork(request, context, say);
+  const apiUrl = await reachNetwork(request.network, request.projectRoot, context, say);
   const agent = await createDeployAgent(
     request.network,
     apiUrl,
@@ -366,26 +365,6 @@ export async function deployProject(
     frontends,
     durationMs: clockMs() - started,
   };
-}
-
-async function reachNetwork(
-  request: DeployRequest,
-  context: CliContext,
-  say: (line: string) => void,
-): Promise<string> {
-  switch (request.network.kind) {
-    case 'ic':
-      return IC_API_URL;
-    case 'url':
-      return request.network.url;
-    case 'local': {
-      const local = await ensureLocalNetwork(request.projectRoot, context);
-      say(
-        `${local.started ? '✔' : '•'} ${local.note.charAt(0).toUpperCase()}${local.note.slice(1)}`,
-      );
-      return local.url;
-    }
-  }
 }
 
 /** Where a frontend's canister is recorded: its name, or `<name>:preview` for previews. */

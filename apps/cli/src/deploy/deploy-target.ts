@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { HttpAgent, type Identity } from '@dfinity/agent';
+import type { CliContext } from '../cli-context.js';
 import { CliErrorCode, createCliError } from '../errors.js';
+import { ensureLocalNetwork } from './ensure-local-network.js';
 
 /**
  * Where a deploy goes: the project's local network, ICP mainnet, or any network by URL. Each
@@ -15,7 +17,7 @@ export type DeployNetwork =
 /** ICP mainnet's API boundary nodes. */
 export const IC_API_URL = 'https://icp-api.io';
 
-export function parseDeployNetwork(text: string): DeployNetwork {
+export function parseDeployNetwork(text: string, command = 'deploy'): DeployNetwork {
   if (text === 'local' || text === 'ic') {
     return { kind: text };
   }
@@ -25,7 +27,7 @@ export function parseDeployNetwork(text: string): DeployNetwork {
   throw createCliError(
     CliErrorCode.INVALID_OPTION_VALUE,
     `Option '--network' must be 'local', 'ic' or an http(s):// URL of a network, got '${text}'.`,
-    { command: 'deploy', option: '--network', value: text },
+    { command, option: '--network', value: text },
   );
 }
 
@@ -92,5 +94,30 @@ export async function createDeployAgent(
       { url: apiUrl },
       { cause: error },
     );
+  }
+}
+
+/**
+ * The API URL of `network`; for `local`, the project's network, started in the background if
+ * none runs (said through `say`).
+ */
+export async function reachNetwork(
+  network: DeployNetwork,
+  projectRoot: string,
+  context: CliContext,
+  say: (line: string) => void,
+): Promise<string> {
+  switch (network.kind) {
+    case 'ic':
+      return IC_API_URL;
+    case 'url':
+      return network.url;
+    case 'local': {
+      const local = await ensureLocalNetwork(projectRoot, context);
+      say(
+        `${local.started ? '✔' : '•'} ${local.note.charAt(0).toUpperCase()}${local.note.slice(1)}`,
+      );
+      return local.url;
+    }
   }
 }

@@ -71,9 +71,14 @@ describe('citadel deploy of a fresh Next.js app', () => {
   });
 
   async function deploy(...flags: string[]): Promise<DeployJson> {
+    return (await citadel('deploy', ...flags)) as DeployJson;
+  }
+
+  /** Runs `citadel <args> --network <served> --json` in the app; its JSON output. */
+  async function citadel(...args: string[]): Promise<unknown> {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await runCli(['deploy', '--network', served.url, '--json', ...flags], {
+    const status = await runCli([...args, '--network', served.url, '--json'], {
       ...createNodeContext(),
       progress: undefined,
       cwd: app.dir,
@@ -83,7 +88,7 @@ describe('citadel deploy of a fresh Next.js app', () => {
       stderr: (line) => err.push(line),
     });
     expect(status, err.join('\n')).toBe(0);
-    return JSON.parse(out.join('\n')) as DeployJson;
+    return JSON.parse(out.join('\n')) as unknown;
   }
 
   /** `path` as it goes on the wire (percent-encoded). */
@@ -149,4 +154,34 @@ describe('citadel deploy of a fresh Next.js app', () => {
       expect((await get(page.route, preview)).status, page.route).toBe(200);
     }
   }, 300_000);
+
+  it('lists the releases and rolls back to the previous one without uploading', async () => {
+    const changed = app.publicFiles.find((file) => file.endsWith('.txt')) ?? '';
+    const before = (await citadel('releases')) as { releases: ReleaseJson[] };
+    expect(before.releases.length).toBeGreaterThanOrEqual(2);
+    const [latest, previous] = before.releases;
+    expect(latest?.current).toBe(true);
+
+    const rolled = (await citadel('rollback')) as { restored: ReleaseJson; release: ReleaseJson };
+    expect(rolled.restored.id).toBe(previous?.id);
+    expect(rolled.release).toMatchObject({ current: true, rollbackOf: previous?.id });
+    // The first deploy's file is back, served verified.
+    expect(await (await get(encodeURI(`/${changed}`))).text()).toBe(
+      app.sourceFiles.get(`public/${changed}`),
+    );
+
+    // A rollback is a release too: rolling back again restores the redeployed version.
+    const forward = (await citadel('rollback', String(latest?.id))) as { release: ReleaseJson };
+    expect(forward.release.rollbackOf).toBe(latest?.id);
+    expect(await (await get(encodeURI(`/${changed}`))).text()).toBe('a new version of this file\n');
+    const after = (await citadel('releases')) as { releases: ReleaseJson[] };
+    expect(after.releases[0]).toMatchObject({ id: forward.release.id, current: true });
+  }, 300_000);
 });
+
+interface ReleaseJson {
+  id: number;
+  current: boolean;
+  files: number;
+  rollbackOf: number | null;
+}

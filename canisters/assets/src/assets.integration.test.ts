@@ -171,16 +171,21 @@ describe('asset canister on the replica', () => {
   it('turns on the single-page fallback when a principal with Commit permission asks', async () => {
     const anonymous = assetsActor(await net.agent(), canisterId);
     await expect(
-      anonymous.set_site_options({ spa_fallback: [true], security_headers: [] }),
+      anonymous.set_site_options({ spa_fallback: [true], security_headers: [], releases_kept: [] }),
     ).rejects.toThrow(/does not have Commit permission/);
     const before = await fetchVerified('/app/some/route');
     expect(before.status).toBe(404);
 
     const asOwner = assetsActor(await net.agent(owner), canisterId);
-    await asOwner.set_site_options({ spa_fallback: [true], security_headers: [] });
+    await asOwner.set_site_options({
+      spa_fallback: [true],
+      security_headers: [],
+      releases_kept: [],
+    });
     expect(await asOwner.get_site_options()).toEqual({
       spa_fallback: true,
       security_headers: true,
+      releases_kept: [10],
     });
     const after = await fetchVerified('/app/some/route');
     expect(after.status).toBe(200);

@@ -2,7 +2,8 @@
  * Citadel's certified asset canister (Azle 0.33, stable mode): DFINITY's asset canister
  * interface over the pure modules in `state/`, `certification/` and `http/`. Every change is
  * written through to stable memory, and the call returns once the change is certified and
- * served (see `canister/publication.ts`).
+ * served (see `canister/publication.ts`). Each commit closes a release, which `rollback` can
+ * make current again (`state/release-log.ts`).
  */
 import {
   IDL,
@@ -22,11 +23,12 @@ import { bytesToHex } from '@citadel/protocol';
 import * as C from './interface/candid.js';
 import { type Permission, Permissions } from './canister/permissions.js';
 import {
-  loadAssets,
   loadPermissions,
+  loadReleasesKept,
   loadSiteOptions,
-  saveAsset,
+  releaseLog,
   savePermissions,
+  saveReleasesKept,
   saveSiteOptions,
 } from './canister/stable-state.js';
 import { Publication } from './canister/publication.js';
@@ -34,6 +36,7 @@ import { type HttpResponse, httpRequest, streamingCallback } from './http/http-r
 import type { SiteOptions } from './http/site-certification.js';
 import { AssetStore, type BatchOperation } from './state/asset-store.js';
 import { EVIDENCE_BYTES_PER_CALL } from './state/evidence.js';
+import type { Release } from './state/release-log.js';
 import type { Asset, HeaderField } from './state/types.js';
 
 type Opt<T> = [] | [T];
@@ -47,11 +50,31 @@ let permissions = new Permissions();
 const DEFAULT_SITE_OPTIONS: SiteOptions = { spaFallback: false, securityHeaders: true };
 const publication = new Publication(store, DEFAULT_SITE_OPTIONS);
 
-/** Persists what changed; resolves once the change is certified and served. */
-async function changed(): Promise<void> {
+/** Writes what changed to stable memory; the keys it touched. */
+function persist(): string[] {
   const keys = store.takeChangedKeys();
   for (const key of keys) {
-    saveAsset(key, store.exact(key));
+    releaseLog.write(key, store.exact(key));
+  }
+  return keys;
+}
+
+/** Closes a release of the site as it is now (always, for a rollback: see `ReleaseLog.close`). */
+function closeRelease(rollbackOf?: number): Release | undefined {
+  return releaseLog.close(
+    { timeNs: time(), committer: caller(), ...store.totals(), rollbackOf },
+    rollbackOf !== undefined,
+  );
+}
+
+/**
+ * Persists what changed, closing a release if `release` (a commit); resolves once the change
+ * is certified and served.
+ */
+async function changed(release = false): Promise<void> {
+  const keys = persist();
+  if (release) {
+    closeRelease();
   }
   await publication.publish(keys);
 }
@@ -157,6 +180,18 @@ function details(asset: Asset) {
   };
 }
 
+function toCandidRelease(release: Release) {
+  return {
+    id: BigInt(release.id),
+    time_ns: release.timeNs,
+    committer: Principal.fromText(release.committer),
+    files: BigInt(release.files),
+    bytes: BigInt(release.bytes),
+    current: release.current,
+    rollback_of: opt(release.rollbackOf === undefined ? undefined : BigInt(release.rollbackOf)),
+  };
+}
+
 function toCandidResponse(response: HttpResponse) {
   const token = response.streamingToken;
   return {
@@ -191,8 +226,15 @@ export default class {
 
   @postUpgrade([])
   postUpgrade(): void {
-    for (const asset of loadAssets()) {
+    const { assets, migrated } = releaseLog.load();
+    for (const asset of assets) {
       store.restore(asset);
+    }
+    releaseLog.setKept(loadReleasesKept());
+    if (migrated > 0 && releaseLog.list().length === 0) {
+      // Upgraded from a canister without releases: the site as it was is release 1.
+      releaseLog.close({ timeNs: time(), committer: caller(), ...store.totals() }, true);
+      console.info(`moved ${migrated} assets to content-addressed storage; release 1 is the site`);
     }
     permissions = Permissions.from(
       loadPermissions() ?? { Commit: [], Prepare: [], ManagePermissions: [] },
@@ -231,6 +273,10 @@ export default class {
     };
   }
 
+  /**
+   * Closes a release, except with batch id 0: ic-asset (dfx) commits a large deploy in stages
+   * under batch 0, then the real batch, and the deploy is one release. Batch ids start at 1.
+   */
   @update([C.CommitBatchArguments])
   async commit_batch(args: {
     batch_id: bigint;
@@ -238,7 +284,7 @@ export default class {
   }): Promise<void> {
     require('Commit');
     store.commitBatch(args.batch_id, args.operations.map(toOperation), time());
-    await changed();
+    await changed(args.batch_id !== 0n);
   }
 
   @update([C.CommitBatchArguments])
@@ -258,7 +304,7 @@ export default class {
   async commit_proposed_batch(args: { batch_id: bigint; evidence: Uint8Array }): Promise<void> {
     require('Commit');
     store.commitProposedBatch(args.batch_id, args.evidence, time());
-    await changed();
+    await changed(true);
   }
 
   @update([C.CommitProposedBatchArguments], C.ValidationResult)
@@ -339,13 +385,25 @@ export default class {
 
   // ---- site options (a Citadel extension) ---------------------------------------------------
 
-  /** Changes how the site answers; returns once the re-certified site is served. */
+  /**
+   * Changes how the site answers, returning once the re-certified site is served; and how many
+   * releases are kept (pruned at once), which alone needs no certification.
+   */
   @update([C.SiteOptionsArguments])
   async set_site_options(args: {
     spa_fallback: Opt<boolean>;
     security_headers: Opt<boolean>;
+    releases_kept?: Opt<number>;
   }): Promise<void> {
     require('Commit');
+    const kept = some(args.releases_kept ?? []);
+    if (kept !== undefined) {
+      releaseLog.setKept(kept);
+      saveReleasesKept(kept);
+      if (args.spa_fallback.length === 0 && args.security_headers.length === 0) {
+        return;
+      }
+    }
     const current = publication.options;
     const options: SiteOptions = {
       spaFallback: some(args.spa_fallback) ?? current.spaFallback,
@@ -356,9 +414,49 @@ export default class {
   }
 
   @query([], C.SiteOptions)
-  get_site_options(): { spa_fallback: boolean; security_headers: boolean } {
+  get_site_options(): {
+    spa_fallback: boolean;
+    security_headers: boolean;
+    releases_kept: Opt<number>;
+  } {
     const { spaFallback, securityHeaders } = publication.options;
-    return { spa_fallback: spaFallback, security_headers: securityHeaders };
+    return {
+      spa_fallback: spaFallback,
+      security_headers: securityHeaders,
+      releases_kept: [releaseLog.kept],
+    };
+  }
+
+  // ---- releases (a Citadel extension) -------------------------------------------------------
+
+  /** Kept releases, newest first. */
+  @query([], IDL.Vec(C.Release))
+  list_releases() {
+    return releaseLog.list().map(toCandidRelease);
+  }
+
+  /** The release the site is; none before the first, or after a change outside a commit. */
+  @query([], IDL.Opt(C.Release))
+  current_release() {
+    const current = releaseLog.current();
+    return current === undefined ? [] : [toCandidRelease(current)];
+  }
+
+  /**
+   * Makes the content of a kept release current, as a new release: in this message, from
+   * stable memory (nothing is uploaded again), then certified like a commit — the previous
+   * version is served until the new one is, and the call returns once it is.
+   */
+  @update([C.RollbackArguments], C.Release)
+  async rollback(args: { release_id: bigint }) {
+    require('Commit');
+    for (const [key, asset] of releaseLog.restore(args.release_id)) {
+      store.put(key, asset);
+    }
+    const keys = persist();
+    const release = closeRelease(Number(args.release_id)) as Release;
+    await publication.publish(keys);
+    return toCandidRelease(releaseLog.find(release.id) ?? release);
   }
 
   // ---- reads -------------------------------------------------------------------------------

@@ -4,9 +4,12 @@
  * with the same Candid types (`../interface/candid.ts`).
  */
 import { Actor, type ActorSubclass, type Agent } from '@dfinity/agent';
-import type { IDL } from '@dfinity/candid';
+import { IDL } from '@dfinity/candid';
 import type { Principal } from '@dfinity/principal';
-import { AssetsService } from '../interface/candid.js';
+import {
+  AssetsService,
+  CommitBatchArguments as CommitBatchArgumentsType,
+} from '../interface/candid.js';
 
 /** Candid `opt T`, as the agent represents it. */
 export type Opt<T> = [] | [T];
@@ -76,6 +79,23 @@ export type Permission = { Commit: null } | { Prepare: null } | { ManagePermissi
 export interface SiteOptions {
   spa_fallback: boolean;
   security_headers: boolean;
+  /** How many releases the canister keeps; empty from canisters without releases. */
+  releases_kept: Opt<number>;
+}
+
+/** A release: the site as a commit (a deploy) or a rollback left it. */
+export interface Release {
+  id: bigint;
+  time_ns: bigint;
+  committer: Principal;
+  /** Assets after the release. */
+  files: bigint;
+  /** Sum of the lengths of their identity encodings. */
+  bytes: bigint;
+  /** The latest release, and no change was made since outside a commit. */
+  current: boolean;
+  /** For a rollback: the release whose content it restored. */
+  rollback_of: Opt<bigint>;
 }
 
 /** The asset canister's methods as an actor exposes them. */
@@ -114,8 +134,18 @@ export interface AssetsCanister {
   set_site_options(args: {
     spa_fallback: Opt<boolean>;
     security_headers: Opt<boolean>;
+    releases_kept: Opt<number>;
   }): Promise<void>;
   get_site_options(): Promise<SiteOptions>;
+  /** Kept releases, newest first. */
+  list_releases(): Promise<Release[]>;
+  /** The release the site is, unless it changed outside a commit since the latest one. */
+  current_release(): Promise<Opt<Release>>;
+  /**
+   * Makes a kept release's content current, as a new release; returns once it is served.
+   * Needs Commit permission.
+   */
+  rollback(args: { release_id: bigint }): Promise<Release>;
   get(args: { key: string; accept_encodings: string[] }): Promise<{
     content: Uint8Array;
     content_type: string;
@@ -152,4 +182,9 @@ export function assetsActor(
   canisterId: Principal | string,
 ): ActorSubclass<AssetsCanister> {
   return Actor.createActor<AssetsCanister>(assetsIdlFactory, { agent, canisterId });
+}
+
+/** The size of `commit_batch`'s Candid-encoded argument, to keep it within one message. */
+export function commitArgumentBytes(args: CommitBatchArguments): number {
+  return IDL.encode([CommitBatchArgumentsType], [args]).length;
 }

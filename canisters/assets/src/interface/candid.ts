@@ -154,9 +154,32 @@ export const ValidationResult = IDL.Variant({ Ok: IDL.Text, Err: IDL.Text });
 export const SiteOptionsArguments = IDL.Record({
   spa_fallback: IDL.Opt(IDL.Bool),
   security_headers: IDL.Opt(IDL.Bool),
+  /** How many releases are kept (1 to 100; 10 by default). */
+  releases_kept: IDL.Opt(IDL.Nat16),
 });
 
-export const SiteOptions = IDL.Record({ spa_fallback: IDL.Bool, security_headers: IDL.Bool });
+export const SiteOptions = IDL.Record({
+  spa_fallback: IDL.Bool,
+  security_headers: IDL.Bool,
+  /** Always given by this canister; opt so that clients can read canisters without releases. */
+  releases_kept: IDL.Opt(IDL.Nat16),
+});
+
+/** A release (Citadel extension): the site as a commit or a rollback left it. */
+export const Release = IDL.Record({
+  id: IDL.Nat64,
+  time_ns: IDL.Nat64,
+  committer: IDL.Principal,
+  /** Assets after the release closed, and the sum of their identity encodings' lengths. */
+  files: IDL.Nat64,
+  bytes: IDL.Nat64,
+  /** The latest release, with no change made since (outside a commit). */
+  current: IDL.Bool,
+  /** For a rollback: the release whose content it restored. */
+  rollback_of: IDL.Opt(IDL.Nat64),
+});
+
+export const RollbackArguments = IDL.Record({ release_id: IDL.Nat64 });
 
 export const CreateBatchResponse = IDL.Record({ batch_id: IDL.Nat });
 export const CreateChunkArguments = IDL.Record({ batch_id: IDL.Nat, content: Blob });
@@ -177,7 +200,8 @@ export const RevokePermissionArguments = IDL.Record({
 
 /**
  * The whole service as clients see it: the official interface plus Citadel's extensions
- * (`chunk_sha256s`, site options). The canister's method decorators use the same types.
+ * (`chunk_sha256s`, site options, releases). The canister's method decorators use the same
+ * types.
  */
 export const AssetsService = IDL.Service({
   api_version: IDL.Func([], [IDL.Nat16], ['query']),
@@ -203,6 +227,9 @@ export const AssetsService = IDL.Service({
   set_asset_properties: IDL.Func([SetAssetPropertiesArguments], [], []),
   set_site_options: IDL.Func([SiteOptionsArguments], [], []),
   get_site_options: IDL.Func([], [SiteOptions], ['query']),
+  list_releases: IDL.Func([], [IDL.Vec(Release)], ['query']),
+  current_release: IDL.Func([], [IDL.Opt(Release)], ['query']),
+  rollback: IDL.Func([RollbackArguments], [Release], []),
   get: IDL.Func([GetArguments], [GetResult], ['query']),
   get_chunk: IDL.Func([GetChunkArguments], [IDL.Record({ content: Blob })], ['query']),
   list: IDL.Func([ListArguments], [IDL.Vec(AssetDetails)], ['query']),

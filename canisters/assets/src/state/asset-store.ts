@@ -342,6 +342,28 @@ export class AssetStore {
     this.#assets.set(asset.key, asset);
   }
 
+  /**
+   * Makes `asset` the one under `key`, or removes the key's asset (`undefined`): how a rollback
+   * puts back a release's assets. Recorded as a change.
+   */
+  put(key: string, asset: Asset | undefined): void {
+    if (asset === undefined) {
+      this.#assets.delete(key);
+    } else {
+      this.#assets.set(key, asset);
+    }
+    this.#markChanged(key);
+  }
+
+  /** How many assets there are, and the sum of their identity encodings' lengths. */
+  totals(): { files: number; bytes: number } {
+    let bytes = 0;
+    for (const asset of this.#assets.values()) {
+      bytes += asset.encodings.get('identity')?.totalLength ?? 0;
+    }
+    return { files: this.#assets.size, bytes };
+  }
+
   /** `true` while nothing has been uploaded since the last clear. */
   get isEmpty(): boolean {
     return this.#assets.size === 0;

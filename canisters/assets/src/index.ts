@@ -5,14 +5,18 @@
  * served (see `canister/publication.ts`). Each commit closes a release, which `rollback` can
  * make current again (`state/release-log.ts`).
  */
+// First: every module below must see the fast text codec (see canister/fast-text.ts).
+import './canister/install-fast-text.js';
 import {
   IDL,
   Principal,
   canisterSelf,
+  chunk,
   dataCertificate,
   init,
   isController,
   msgCaller,
+  performanceCounter,
   postUpgrade,
   query,
   time,
@@ -71,12 +75,60 @@ function closeRelease(rollbackOf?: number): Release | undefined {
  * Persists what changed, closing a release if `release` (a commit); resolves once the change
  * is certified and served.
  */
-async function changed(release = false): Promise<void> {
-  const keys = persist();
+async function changed(release = false, persistedKeys: readonly string[] = []): Promise<void> {
+  const keys = [...persistedKeys, ...persist()];
   if (release) {
     closeRelease();
   }
   await publication.publish(keys);
+}
+
+/**
+ * Instructions a commit spends applying operations (and writing them through) before it
+ * continues in a new message: a commit of thousands of files cannot be applied in one.
+ */
+const APPLY_STEP_INSTRUCTIONS = 12_000_000_000n;
+/** A commit that has not stepped for this long died (one of its messages trapped). */
+const APPLY_STALLED_NS = 60_000_000_000n;
+
+/** The commit applying its operations over several messages, if any. */
+let applying: { batchId: bigint; heartbeatNs: bigint } | undefined;
+
+/**
+ * Applies a commit's operations in steps, then closes its release and publishes it: the site
+ * keeps serving the previous release until the whole commit is certified. Other changes wait
+ * (they trap, saying so) while the steps run, so none publishes a half-applied commit.
+ */
+async function commitInSteps(
+  batchId: bigint,
+  operations: readonly BatchOperation[],
+  release: boolean,
+): Promise<void> {
+  applying = { batchId, heartbeatNs: time() };
+  const persisted: string[] = [];
+  try {
+    for (let i = 0; i < operations.length; i++) {
+      store.applyOperation(operations[i] as BatchOperation, time());
+      if (performanceCounter(0) > APPLY_STEP_INSTRUCTIONS && i + 1 < operations.length) {
+        persisted.push(...persist());
+        await chunk();
+        applying = { batchId, heartbeatNs: time() };
+      }
+    }
+    store.finishBatch(batchId);
+  } finally {
+    applying = undefined;
+  }
+  await changed(release, persisted);
+}
+
+/** Traps while another commit is being applied (see `commitInSteps`). */
+function requireNoCommitInProgress(): void {
+  if (applying !== undefined && time() - applying.heartbeatNs < APPLY_STALLED_NS) {
+    trap(
+      `batch ${applying.batchId} is being committed over several messages; retry once it is done`,
+    );
+  }
 }
 
 /** Answered, uncertified, while the site is being certified after an upgrade. */
@@ -94,6 +146,9 @@ function caller(): string {
 }
 
 function require(check: 'Commit' | 'Prepare' | 'ManagePermissions'): void {
+  if (check === 'Commit') {
+    requireNoCommitInProgress();
+  }
   const principal = msgCaller();
   if (isController(principal)) {
     return;
@@ -283,8 +338,19 @@ export default class {
     operations: Record<string, unknown>[];
   }): Promise<void> {
     require('Commit');
-    store.commitBatch(args.batch_id, args.operations.map(toOperation), time());
-    await changed(args.batch_id !== 0n);
+    const operations = [...store.takeStaged(args.batch_id), ...args.operations.map(toOperation)];
+    await commitInSteps(args.batch_id, operations, args.batch_id !== 0n);
+  }
+
+  /**
+   * Citadel extension: appends operations to a batch's coming `commit_batch`, for commits
+   * whose operations do not fit one message. The commit applies the staged operations first,
+   * then its own, all as one release.
+   */
+  @update([C.CommitBatchArguments])
+  stage_batch_operations(args: { batch_id: bigint; operations: Record<string, unknown>[] }): void {
+    require('Prepare');
+    store.stageOperations(args.batch_id, args.operations.map(toOperation), time());
   }
 
   @update([C.CommitBatchArguments])

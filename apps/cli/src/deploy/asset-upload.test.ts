@@ -7,11 +7,13 @@ import {
   CHUNK_BYTES,
   type CommitBatchArguments,
   type SetAssetContentArguments,
+  commitArgumentBytes,
 } from '@citadel/assets-canister/client';
 import { CliErrorCode } from '../errors.js';
 import { type AssetPlan, planAssetSync } from './asset-plan.js';
 import {
   MAX_COMMIT_ARGUMENT_BYTES,
+  splitOperations,
   type UploadJournal,
   type UploadProgress,
   executeAssetPlan,
@@ -98,7 +100,9 @@ function makeFakeCanister(options: FakeCanisterOptions = {}) {
     createBatch: [] as bigint[],
     createChunks: [] as { batchId: bigint; sizes: number[]; shas: string[] }[],
     commits: [] as CommitBatchArguments[],
+    staged: [] as CommitBatchArguments[],
   };
+  const staged = new Map<bigint, CommitBatchArguments['operations']>();
   let inFlight = 0;
   let peakInFlight = 0;
 
@@ -148,13 +152,25 @@ function makeFakeCanister(options: FakeCanisterOptions = {}) {
         inFlight -= 1;
       }
     },
-    async commit_batch(args: CommitBatchArguments): Promise<void> {
-      const index = calls.commits.length;
-      calls.commits.push(args);
-      await options.onCommit?.(index);
+    async stage_batch_operations(args: CommitBatchArguments): Promise<void> {
+      calls.staged.push(args);
       if (!batches.has(args.batch_id)) {
         throw notFound('batch', args.batch_id);
       }
+      staged.set(args.batch_id, [...(staged.get(args.batch_id) ?? []), ...args.operations]);
+    },
+    async commit_batch(call: CommitBatchArguments): Promise<void> {
+      const index = calls.commits.length;
+      calls.commits.push(call);
+      await options.onCommit?.(index);
+      if (!batches.has(call.batch_id)) {
+        throw notFound('batch', call.batch_id);
+      }
+      const args = {
+        batch_id: call.batch_id,
+        operations: [...(staged.get(call.batch_id) ?? []), ...call.operations],
+      };
+      staged.delete(call.batch_id);
       // Check everything first: a failing commit leaves the canister as it was.
       const taken = new Set<bigint>();
       for (const operation of args.operations) {
@@ -285,7 +301,7 @@ describe('executeAssetPlan', () => {
     const { journal, events } = makeFakeJournal();
     const result = await executeAssetPlan(canister.actor, planAssetSync([], []), { journal });
     expect(result).toBeUndefined();
-    expect(canister.calls).toEqual({ createBatch: [], createChunks: [], commits: [] });
+    expect(canister.calls).toEqual({ createBatch: [], createChunks: [], commits: [], staged: [] });
     expect(events).toEqual([]);
   });
 
@@ -658,7 +674,7 @@ describe('executeAssetPlan', () => {
       expect(canister.calls.commits).toEqual([]);
     });
 
-    it('refuses with CLI_DEPLOY_COMMIT_TOO_LARGE, before committing, a commit over MAX_COMMIT_ARGUMENT_BYTES', async () => {
+    it('stages the operations of a commit over MAX_COMMIT_ARGUMENT_BYTES in parts, then commits once', async () => {
       const files = Object.fromEntries(
         Array.from({ length: 1_200 }, (_, i) => [
           `/${String(i).padStart(4, '0')}/${'long-directory-name/'.repeat(40)}file.txt`,
@@ -667,18 +683,33 @@ describe('executeAssetPlan', () => {
       );
       const plan = planOf(files);
       const canister = makeFakeCanister();
-      const { journal, events } = makeFakeJournal();
-      const attempt = executeAssetPlan(canister.actor, plan, { journal });
-      await expect(attempt).rejects.toMatchObject({
-        code: CliErrorCode.DEPLOY_COMMIT_TOO_LARGE,
-        details: { operations: 2_400 },
-      });
-      const error = (await attempt.catch((e: unknown) => e)) as { details: { size: number } };
-      expect(error.details.size).toBeGreaterThan(MAX_COMMIT_ARGUMENT_BYTES);
-      expect(canister.calls.commits).toEqual([]);
-      // The uploaded chunks stay in the journal: nothing was committed.
-      expect(events).toEqual(['started 1']);
-      expect(journal.batchId).toBe(1n);
+      await executeAssetPlan(canister.actor, plan);
+      expect(canister.calls.staged.length).toBeGreaterThan(0);
+      expect(canister.calls.commits).toHaveLength(1);
+      const parts = [...canister.calls.staged, ...canister.calls.commits];
+      for (const part of parts) {
+        expect(commitArgumentBytes(part)).toBeLessThanOrEqual(MAX_COMMIT_ARGUMENT_BYTES);
+      }
+      // In order, nothing lost: the canister got the plan's operations as one commit.
+      expect(parts.flatMap((part) => part.operations)).toHaveLength(2_400);
+      expect(canister.stored.size).toBe(1_200);
+    });
+
+    it('cuts operations into parts of at most MAX_OPERATIONS_PER_CALL, in order', () => {
+      const operations = Array.from({ length: 4_500 }, (_, i) => ({
+        DeleteAsset: { key: `/${i}` },
+      }));
+      const parts = splitOperations(1n, operations);
+      expect(parts.map((part) => part.length)).toEqual([2_000, 2_000, 500]);
+      expect(parts.flat()).toEqual(operations);
+      expect(splitOperations(1n, [])).toEqual([[]]);
+    });
+
+    it('refuses with CLI_DEPLOY_COMMIT_TOO_LARGE one operation that alone exceeds a message', () => {
+      const huge = { DeleteAsset: { key: `/${'x'.repeat(MAX_COMMIT_ARGUMENT_BYTES)}` } };
+      expect(() => splitOperations(1n, [huge])).toThrow(
+        expect.objectContaining({ code: CliErrorCode.DEPLOY_COMMIT_TOO_LARGE }),
+      );
     });
 
     it('commits a large plan that stays within MAX_COMMIT_ARGUMENT_BYTES', async () => {

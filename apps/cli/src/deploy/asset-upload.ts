@@ -50,11 +50,46 @@ export interface UploadJournal {
 
 /** Largest `create_chunks` payload: leaves room in the 2 MiB ingress limit for the envelope. */
 const MAX_CALL_BYTES = CHUNK_BYTES;
-/**
- * Largest encoded `commit_batch` argument. Bigger commits are refused before anything is
- * sent (see `CLI_DEPLOY_COMMIT_TOO_LARGE`).
- */
+/** Largest encoded argument of one `commit_batch` or `stage_batch_operations` call. */
 export const MAX_COMMIT_ARGUMENT_BYTES = 1_800_000;
+/**
+ * Most operations per call: decoding and checking them costs the canister instructions, and
+ * a message has 40 B (about 4 M per operation with Azle's Candid decoding).
+ */
+export const MAX_OPERATIONS_PER_CALL = 2_000;
+
+/**
+ * `operations` cut into consecutive parts that each fit one call (`MAX_COMMIT_ARGUMENT_BYTES`,
+ * `MAX_OPERATIONS_PER_CALL`); one part when they all fit.
+ * @throws CLI_DEPLOY_COMMIT_TOO_LARGE for a single operation that alone is too large.
+ */
+export function splitOperations(
+  batchId: bigint,
+  operations: readonly BatchOperation[],
+): BatchOperation[][] {
+  const parts: BatchOperation[][] = [];
+  const fill = (slice: BatchOperation[]): void => {
+    const size = commitArgumentBytes({ batch_id: batchId, operations: slice });
+    if (size <= MAX_COMMIT_ARGUMENT_BYTES) {
+      parts.push(slice);
+      return;
+    }
+    if (slice.length === 1) {
+      throw createCliError(
+        CliErrorCode.DEPLOY_COMMIT_TOO_LARGE,
+        `One batch operation is ${size} bytes encoded, more than one message may carry (${MAX_COMMIT_ARGUMENT_BYTES}).`,
+        { size },
+      );
+    }
+    const half = Math.ceil(slice.length / 2);
+    fill(slice.slice(0, half));
+    fill(slice.slice(half));
+  };
+  for (let start = 0; start < operations.length; start += MAX_OPERATIONS_PER_CALL) {
+    fill(operations.slice(start, start + MAX_OPERATIONS_PER_CALL));
+  }
+  return parts.length === 0 ? [[]] : parts;
+}
 
 interface Piece {
   readonly upload: number;
@@ -137,16 +172,13 @@ async function uploadAndCommit(
   const operations = plan.operations.map((operation) =>
     toBatchOperation(operation, plan, uploaded),
   );
-  const size = commitArgumentBytes({ batch_id: batchId, operations });
-  if (size > MAX_COMMIT_ARGUMENT_BYTES) {
-    throw createCliError(
-      CliErrorCode.DEPLOY_COMMIT_TOO_LARGE,
-      `The deploy's commit would be ${size} bytes, more than one message may carry (${MAX_COMMIT_ARGUMENT_BYTES}): ${plan.operations.length} operations.`,
-      { size, operations: plan.operations.length },
-    );
-  }
+  const parts = splitOperations(batchId, operations);
   await journal?.flush();
-  await actor.commit_batch({ batch_id: batchId, operations });
+  // Parts but the last are staged (a Citadel extension); the commit applies them all at once.
+  for (const part of parts.slice(0, -1)) {
+    await actor.stage_batch_operations({ batch_id: batchId, operations: part });
+  }
+  await actor.commit_batch({ batch_id: batchId, operations: parts.at(-1) ?? [] });
   await journal?.clear();
   return batchId;
 }

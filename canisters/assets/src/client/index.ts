@@ -107,6 +107,11 @@ export interface AssetsCanister {
     chunk_ids: bigint[];
   }>;
   commit_batch(args: CommitBatchArguments): Promise<void>;
+  /**
+   * Citadel extension: appends operations to the batch's coming commit, for commits whose
+   * operations do not fit one message (needs Prepare permission).
+   */
+  stage_batch_operations(args: CommitBatchArguments): Promise<void>;
   propose_commit_batch(args: CommitBatchArguments): Promise<void>;
   compute_evidence(args: {
     batch_id: bigint;

@@ -213,6 +213,7 @@ export const AssetsService = IDL.Service({
     [],
   ),
   commit_batch: IDL.Func([CommitBatchArguments], [], []),
+  stage_batch_operations: IDL.Func([CommitBatchArguments], [], []),
   propose_commit_batch: IDL.Func([CommitBatchArguments], [], []),
   compute_evidence: IDL.Func([ComputeEvidenceArguments], [IDL.Opt(Blob)], []),
   commit_proposed_batch: IDL.Func([CommitProposedBatchArguments], [], []),

@@ -71,6 +71,8 @@ interface Batch {
   expiresAtNs: bigint;
   proposal?: Proposal;
   readonly chunkIds: Set<bigint>;
+  /** Operations staged for its commit (Citadel extension), in order. */
+  readonly staged: BatchOperation[];
 }
 
 interface Chunk {
@@ -131,7 +133,11 @@ export class AssetStore {
       }
     }
     const id = this.#nextBatchId++;
-    this.#batches.set(id, { expiresAtNs: nowNs + BATCH_EXPIRY_NS, chunkIds: new Set() });
+    this.#batches.set(id, {
+      expiresAtNs: nowNs + BATCH_EXPIRY_NS,
+      chunkIds: new Set(),
+      staged: [],
+    });
     return id;
   }
 
@@ -157,6 +163,47 @@ export class AssetStore {
     for (const operation of operations) {
       this.#apply(operation, nowNs);
     }
+    this.finishBatch(batchId);
+  }
+
+  /**
+   * Appends operations to the batch's commit (Citadel extension): a commit too large for one
+   * message's argument is sent in parts, and `takeStaged` hands them to the final commit.
+   * Checked as the commit would check them later, so a bad part fails when it is sent.
+   */
+  stageOperations(batchId: bigint, operations: readonly BatchOperation[], nowNs: bigint): void {
+    const batch = this.#batch(batchId);
+    if (batch.proposal !== undefined) {
+      throw assetsError(
+        AssetsErrorCode.BATCH_ALREADY_PROPOSED,
+        `batch ${batchId} is proposed; its operations cannot change`,
+        { batchId: batchId.toString() },
+      );
+    }
+    for (const operation of operations) {
+      if ('SetAssetContent' in operation) {
+        for (const id of operation.SetAssetContent.chunk_ids) {
+          this.#checkChunk(id);
+        }
+      }
+    }
+    batch.staged.push(...operations);
+    batch.expiresAtNs = nowNs + BATCH_EXPIRY_NS;
+  }
+
+  /** The batch's staged operations, removed from it; none for an unknown batch (e.g. id 0). */
+  takeStaged(batchId: bigint): BatchOperation[] {
+    const batch = this.#batches.get(batchId);
+    return batch === undefined ? [] : batch.staged.splice(0);
+  }
+
+  /** Applies one operation of a commit (see `commitBatch`, which applies them all). */
+  applyOperation(operation: BatchOperation, nowNs: bigint): void {
+    this.#apply(operation, nowNs);
+  }
+
+  /** Ends a commit: drops the batch and whatever chunks it has left. */
+  finishBatch(batchId: bigint): void {
     // dfx commits in stages under batch id 0 before the final commit; any id is accepted.
     if (this.#batches.has(batchId)) {
       this.deleteBatch(batchId);
@@ -493,13 +540,18 @@ export class AssetStore {
   }
 
   /** A chunk is used once: setting content consumes it. */
-  #takeChunk(id: bigint): Uint8Array {
+  #checkChunk(id: bigint): Chunk {
     const chunk = this.#chunks.get(id);
     if (chunk === undefined) {
       throw assetsError(AssetsErrorCode.CHUNK_NOT_FOUND, `chunk not found: ${id}`, {
         chunkId: id,
       });
     }
+    return chunk;
+  }
+
+  #takeChunk(id: bigint): Uint8Array {
+    const chunk = this.#checkChunk(id);
     this.#chunks.delete(id);
     this.#batches.get(chunk.batchId)?.chunkIds.delete(id);
     return chunk.content;

@@ -12,7 +12,13 @@ export function summarizeAgentError(error: unknown): string {
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '');
-  return lines.slice(0, 12).join('\n');
+  const method = /Method name:\s*(\S+)/.exec(text)?.[1];
+  const canister = /Canister ID:\s*(\S+)/.exec(text)?.[1];
+  const call =
+    method === undefined
+      ? ''
+      : `\n  (calling ${method}${canister === undefined ? '' : ` on ${canister}`})`;
+  return `${lines.slice(0, 12).join('\n')}${call}`;
 }
 
 /** `error` as a coded CLI error naming what was being done; Citadel errors pass unchanged. */

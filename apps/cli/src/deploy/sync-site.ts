@@ -36,9 +36,15 @@ export interface SyncSiteResult {
   readonly uploadMs: number;
 }
 
+/**
+ * Assets per `list` query. Building one asset's details costs the canister about 5 M
+ * instructions (Azle's Candid encoding), and a query may spend 5 B.
+ */
+export const LIST_PAGE = 200n;
+
 /** Every asset the canister lists, a page at a time (a large site does not fit one reply). */
 export async function listAllAssets(actor: ActorSubclass<AssetsCanister>): Promise<AssetDetails[]> {
-  const page = 1_000n;
+  const page = LIST_PAGE;
   const all: AssetDetails[] = [];
   for (let start = 0n; ; start += page) {
     const batch = await actor.list({ start: [start], length: [page] });

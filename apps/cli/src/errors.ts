@@ -119,8 +119,6 @@ export const CliErrorCode = {
   ASSETS_MODULE_MISSING: 'CLI_ASSETS_MODULE_MISSING',
   /** `deploy`: a recorded canister exists but cannot be inspected or managed by this identity. */
   CANISTER_UNAVAILABLE: 'CLI_CANISTER_UNAVAILABLE',
-  /** `deploy --network ic`: creating canisters on mainnet needs cycles Citadel cannot provide yet. */
-  CANISTER_CREATION_UNSUPPORTED: 'CLI_CANISTER_CREATION_UNSUPPORTED',
   /** `deploy`: a call to the network or a canister failed (the replica's or canister's reason follows). */
   CANISTER_CALL_FAILED: 'CLI_CANISTER_CALL_FAILED',
   /** `deploy --preview`: a backend the preview would use has never been deployed. */
@@ -133,6 +131,12 @@ export const CliErrorCode = {
   RELEASES_UNSUPPORTED: 'CLI_RELEASES_UNSUPPORTED',
   /** `rollback`: no such kept release, or it is already current. */
   RELEASE_NOT_FOUND: 'CLI_RELEASE_NOT_FOUND',
+  /** `deploy --network ic`: the identity's cycles do not pay for the canisters to create. */
+  CYCLES_INSUFFICIENT: 'CLI_CYCLES_INSUFFICIENT',
+  /** `deploy --network ic`: the cycles ledger refused to create a canister. */
+  CANISTER_CREATION_FAILED: 'CLI_CANISTER_CREATION_FAILED',
+  /** `deploy --network ic` would spend cycles on new canisters and `--yes` was not given. */
+  CONFIRMATION_REQUIRED: 'CLI_CONFIRMATION_REQUIRED',
 } as const;
 
 /** One of the `CLI_*` code strings. */
@@ -198,13 +202,15 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_CANISTER_IDS_INVALID: 'input',
   CLI_ASSETS_MODULE_MISSING: 'input',
   CLI_CANISTER_UNAVAILABLE: 'protocol',
-  CLI_CANISTER_CREATION_UNSUPPORTED: 'input',
   CLI_CANISTER_CALL_FAILED: 'protocol',
   CLI_PREVIEW_WITHOUT_DEPLOY: 'input',
   CLI_FRONTEND_NOT_CHOSEN: 'input',
   CLI_FRONTEND_NOT_DEPLOYED: 'input',
   CLI_RELEASES_UNSUPPORTED: 'input',
   CLI_RELEASE_NOT_FOUND: 'input',
+  CLI_CYCLES_INSUFFICIENT: 'limit',
+  CLI_CANISTER_CREATION_FAILED: 'protocol',
+  CLI_CONFIRMATION_REQUIRED: 'input',
 };
 
 /** Codes that mean the command line itself was wrong: exit status 2 and a usage hint. */

@@ -75,6 +75,7 @@ export async function runDeployCommand(flags: DeployFlags, context: CliContext):
       dir: flags.dir === undefined ? undefined : resolve(context.cwd, flags.dir),
       skipBuild: flags.skipBuild,
       preview: flags.preview,
+      yes: flags.yes,
     },
     context,
   );

@@ -5,6 +5,13 @@ import { Principal } from '@dfinity/principal';
 import { assetsActor } from '@citadel/assets-canister/client';
 import type { CliContext } from '../cli-context.js';
 import {
+  CYCLES_PER_CANISTER,
+  createCanisterFromCycles,
+  cyclesBalance,
+  cyclesLedger,
+  formatCycles,
+} from '../canisters/cycles-ledger.js';
+import {
   canisterStatus,
   createCanisterWithCycles,
   installModule,
@@ -53,6 +60,8 @@ export interface DeployRequest {
    * leaving the current release and the backends alone.
    */
   readonly preview?: boolean;
+  /** Consent to what costs cycles (creating mainnet canisters). */
+  readonly yes?: boolean;
 }
 
 export interface FrontendDeployment {
@@ -211,6 +220,14 @@ export async function deployProject(
     request.network.kind === 'ic' ? 'ic' : 'local',
   );
 
+  if (request.network.kind === 'ic') {
+    const missing = [
+      ...backendBuilds.map(({ canister }) => canister.name),
+      ...frontendPlans.map(({ frontend }) => previewKey(frontend.name, request)),
+    ].filter((name) => ids.get(name) === undefined);
+    await checkCyclesForCreation(missing, agent, request, say);
+  }
+
   // Every canister exists before any build that may need the ids (as dfx does).
   const canisterIds = new Map<string, { canisterId: Principal; created: boolean }>();
   for (const { canister } of backendBuilds) {
@@ -367,6 +384,43 @@ export async function deployProject(
   };
 }
 
+/**
+ * Mainnet canisters are paid for with the identity's cycles: say what creating the missing
+ * ones costs, and go on only with `--yes` and enough cycles.
+ */
+async function checkCyclesForCreation(
+  missing: readonly string[],
+  agent: HttpAgent,
+  request: DeployRequest,
+  say: (line: string) => void,
+): Promise<void> {
+  if (missing.length === 0) {
+    return;
+  }
+  const cost = CYCLES_PER_CANISTER * BigInt(missing.length);
+  const balance = await cyclesBalance(cyclesLedger(agent), request.identity.principal).catch(
+    (error: unknown) => {
+      throw canisterCallError("Reading the identity's cycles balance", error);
+    },
+  );
+  const plan = `Creating ${missing.join(', ')} on ICP mainnet costs ${formatCycles(cost)} of the ${formatCycles(balance)} ${request.identity.name} holds on the cycles ledger`;
+  if (balance < cost) {
+    throw createCliError(
+      CliErrorCode.CYCLES_INSUFFICIENT,
+      `${plan}: top the identity up (for example \`dfx cycles convert\`) and deploy again.`,
+      { balance: balance.toString(), cost: cost.toString() },
+    );
+  }
+  if (request.yes !== true) {
+    throw createCliError(
+      CliErrorCode.CONFIRMATION_REQUIRED,
+      `${plan}; run again with --yes to go ahead.`,
+      { cost: cost.toString() },
+    );
+  }
+  say(`• ${plan}`);
+}
+
 /** Where a frontend's canister is recorded: its name, or `<name>:preview` for previews. */
 function previewKey(name: string, request: DeployRequest): string {
   return request.preview === true ? `${name}:preview` : name;
@@ -403,18 +457,16 @@ async function ensureCanister(
       );
     }
   }
-  if (request.network.kind === 'ic') {
-    throw createCliError(
-      CliErrorCode.CANISTER_CREATION_UNSUPPORTED,
-      `No canister is recorded for ${name} on ICP mainnet. Create one with cycles (for example \`dfx canister create ${name} --network ic\`) and add its id to canister_ids.json as { "${name}": { "ic": "<canister-id>" } }.`,
-      { name },
-    );
-  }
-  const canisterId = await createCanisterWithCycles(agent, [request.identity.principal]).catch(
-    (error: unknown) => {
-      throw canisterCallError(`Creating a canister for ${name}`, error);
-    },
-  );
+  const canisterId = await (
+    request.network.kind === 'ic'
+      ? createCanisterFromCycles(cyclesLedger(agent), {
+          controllers: [request.identity.principal],
+          createdAtNs: BigInt(Date.now()) * 1_000_000n,
+        })
+      : createCanisterWithCycles(agent, [request.identity.principal])
+  ).catch((error: unknown) => {
+    throw canisterCallError(`Creating a canister for ${name}`, error);
+  });
   await ids.set(name, canisterId.toText());
   say(`✔ Created canister ${name}: ${canisterId.toText()}`);
   return { canisterId, created: true };

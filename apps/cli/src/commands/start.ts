@@ -6,6 +6,7 @@ import { loadProjectConfig } from '../project/project-config.js';
 import type { ReplicaFactory } from '../network/start-network.js';
 import { startNetwork } from '../network/start-network.js';
 import type { StartFlags } from '../parse-command-line.js';
+import { spinnerFrame } from '../spinner.js';
 
 /**
  * Loads `startReplica` from `@citadel/replica` (and the gateway served beside it on the same
@@ -41,8 +42,6 @@ export async function loadReplicaFactory(): Promise<ReplicaFactory> {
     );
   }
 }
-
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 function stopHint(flags: StartFlags, dataDir: string): string {
   if (flags.dataDir === undefined) {
@@ -89,7 +88,7 @@ async function runInBackground(
       }
     },
     onProgress: (elapsedMs) => {
-      const spinner = SPINNER[frame++ % SPINNER.length] ?? '';
+      const spinner = spinnerFrame(frame++);
       progress?.update(`${spinner} Starting the local network… ${Math.floor(elapsedMs / 1000)} s`);
     },
   });

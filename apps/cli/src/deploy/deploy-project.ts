@@ -37,6 +37,7 @@ import {
 import { loadEncodingCache } from './encoding-cache.js';
 import { type SyncSiteResult, syncSite } from './sync-site.js';
 import { openUploadJournal } from './upload-journal.js';
+import { spinnerFrame } from '../spinner.js';
 
 /**
  * `citadel deploy` end to end: build each frontend, reach the network, create the canisters
@@ -118,8 +119,6 @@ export async function loadAssetsModule(): Promise<Uint8Array> {
   }
 }
 
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
 /** `512 B`, `12.3 kB`, `4.5 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1_000) {
@@ -149,7 +148,7 @@ export function formatUploadProgress(
   const width = 20;
   const filled = bytesTotal === 0 ? width : Math.round((bytesDone / bytesTotal) * width);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-  return `${SPINNER[frame % SPINNER.length] ?? ''} Uploading ${name} ${bar} ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}  ${filesDone}/${filesTotal} files${eta}`;
+  return `${spinnerFrame(frame)} Uploading ${name} ${bar} ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}  ${filesDone}/${filesTotal} files${eta}`;
 }
 
 function frontendsOf(request: DeployRequest): FrontendConfig[] {
@@ -184,7 +183,7 @@ export async function deployProject(
       onOutput: (text) => {
         const line = text.trim().split('\n').at(-1) ?? '';
         context.progress?.update(
-          `${SPINNER[frame++ % SPINNER.length] ?? ''} Building ${canister.name}: ${line.slice(0, 100)}`,
+          `${spinnerFrame(frame++)} Building ${canister.name}: ${line.slice(0, 100)}`,
         );
       },
     });
@@ -305,7 +304,7 @@ export async function deployProject(
       {
         onOutput: (line) => {
           context.progress?.update(
-            `${SPINNER[frame++ % SPINNER.length] ?? ''} Building ${frontend.name}: ${line.slice(0, 100)}`,
+            `${spinnerFrame(frame++)} Building ${frontend.name}: ${line.slice(0, 100)}`,
           );
         },
       },
@@ -345,7 +344,7 @@ export async function deployProject(
       ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
       onScan: (done, total) =>
         context.progress?.update(
-          `${SPINNER[frame++ % SPINNER.length] ?? ''} Hashing ${frontend.name}: ${done}/${total} files`,
+          `${spinnerFrame(frame++)} Hashing ${frontend.name}: ${done}/${total} files`,
         ),
       onUpload: (progress) =>
         context.progress?.update(

@@ -5,6 +5,7 @@ import { startInBackground } from '../network/background-start.js';
 import { resolveDataDir } from '../network/data-dir.js';
 import { fetchReplicaStatus, getNetworkStatus } from '../network/network-status.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../network/start-network.js';
+import { spinnerFrame } from '../spinner.js';
 
 /**
  * The local network a deploy talks to: the project's own if it runs; else one already
@@ -19,8 +20,6 @@ export interface LocalNetwork {
   /** True when this deploy started it. */
   readonly started: boolean;
 }
-
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export async function ensureLocalNetwork(
   projectRoot: string,
@@ -65,7 +64,7 @@ export async function ensureLocalNetwork(
     ...(context.clockMs ? { clockMs: context.clockMs } : {}),
     ...(context.sleep ? { sleep: context.sleep } : {}),
     onProgress: (elapsedMs) => {
-      const spinner = SPINNER[frame++ % SPINNER.length] ?? '';
+      const spinner = spinnerFrame(frame++);
       context.progress?.update(
         `${spinner} Starting the local network… ${Math.floor(elapsedMs / 1000)} s`,
       );
@@ -90,7 +89,7 @@ async function waitForStartingNetwork(dataDir: string, context: CliContext): Pro
   const started = clockMs();
   for (let frame = 0; clockMs() - started < STARTING_WAIT_MS; frame++) {
     context.progress?.update(
-      `${SPINNER[frame % SPINNER.length] ?? ''} Waiting for the local network to start… ${Math.floor((clockMs() - started) / 1000)} s`,
+      `${spinnerFrame(frame)} Waiting for the local network to start… ${Math.floor((clockMs() - started) / 1000)} s`,
     );
     await sleep(200);
     const status = await getNetworkStatus({

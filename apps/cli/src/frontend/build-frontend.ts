@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { stripVTControlCharacters } from 'node:util';
 import { CliErrorCode, createCliError, systemErrorCode } from '../errors.js';
 import type { FrontendBuild, FrontendPlan } from './detect-frontend.js';
-import { displayDir } from './detect-frontend.js';
+import { displayDir, statOrUndefined } from './detect-frontend.js';
 import {
   STATIC_EXPORT_LIMITS,
   explainStaticExportFailure,
@@ -319,18 +319,4 @@ async function checkOutput(
     `${commandLine} succeeded, but ${missing}. ${why}`,
     { root: plan.root, outputDir, tool: context.tool.packageName, version: context.version },
   );
-}
-
-async function statOrUndefined(
-  path: string,
-): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    const code = systemErrorCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return undefined;
-    }
-    throw error;
-  }
 }

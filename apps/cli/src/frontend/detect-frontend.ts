@@ -254,7 +254,8 @@ async function firstExisting(root: string, names: readonly string[]): Promise<st
   return undefined;
 }
 
-async function statOrUndefined(path: string): Promise<Stats | undefined> {
+/** The file's stats; undefined when nothing is there. */
+export async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path);
   } catch (error) {

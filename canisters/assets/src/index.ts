@@ -88,6 +88,8 @@ async function changed(release = false, persistedKeys: readonly string[] = []): 
  * continues in a new message: a commit of thousands of files cannot be applied in one.
  */
 const APPLY_STEP_INSTRUCTIONS = 12_000_000_000n;
+/** Past this, a commit's release closing and certification start in a new message. */
+const FRESH_MESSAGE_INSTRUCTIONS = 5_000_000_000n;
 /** A commit that has not stepped for this long died (one of its messages trapped). */
 const APPLY_STALLED_NS = 60_000_000_000n;
 
@@ -116,10 +118,22 @@ async function commitInSteps(
       }
     }
     store.finishBatch(batchId);
+    persisted.push(...persist());
+    // Closing the release and starting its certification each cost time per key (a 10,000-
+    // file commit: ~13 B and more): after any sizeable step, each gets a message of its own.
+    if (performanceCounter(0) > FRESH_MESSAGE_INSTRUCTIONS) {
+      await chunk();
+    }
+    if (release) {
+      closeRelease();
+    }
   } finally {
     applying = undefined;
   }
-  await changed(release, persisted);
+  if (performanceCounter(0) > FRESH_MESSAGE_INSTRUCTIONS) {
+    await chunk();
+  }
+  await publication.publish(persisted);
 }
 
 /** Traps while another commit is being applied (see `commitInSteps`). */

@@ -77,17 +77,19 @@ function closeRelease(rollbackOf?: number): Release | undefined {
  */
 async function changed(release = false, persistedKeys: readonly string[] = []): Promise<void> {
   const keys = [...persistedKeys, ...persist()];
-  if (release) {
-    closeRelease();
+  const closed = release ? closeRelease() : undefined;
+  const { ticket, done } = publication.begin(keys);
+  if (closed !== undefined) {
+    recordReleaseTicket(closed.id, ticket);
   }
-  await publication.publish(keys);
+  await done;
 }
 
 /**
  * Instructions a commit spends applying operations (and writing them through) before it
  * continues in a new message: a commit of thousands of files cannot be applied in one.
  */
-const APPLY_STEP_INSTRUCTIONS = 12_000_000_000n;
+const APPLY_STEP_INSTRUCTIONS = 4_000_000_000n;
 /** Past this, a commit's release closing and certification start in a new message. */
 const FRESH_MESSAGE_INSTRUCTIONS = 5_000_000_000n;
 /** A commit that has not stepped for this long died (one of its messages trapped). */
@@ -108,6 +110,7 @@ async function commitInSteps(
 ): Promise<void> {
   applying = { batchId, heartbeatNs: time() };
   const persisted: string[] = [];
+  let closed: Release | undefined;
   try {
     for (let i = 0; i < operations.length; i++) {
       store.applyOperation(operations[i] as BatchOperation, time());
@@ -124,16 +127,47 @@ async function commitInSteps(
     if (performanceCounter(0) > FRESH_MESSAGE_INSTRUCTIONS) {
       await chunk();
     }
-    if (release) {
-      closeRelease();
-    }
+    closed = release ? closeRelease() : undefined;
   } finally {
     applying = undefined;
   }
   if (performanceCounter(0) > FRESH_MESSAGE_INSTRUCTIONS) {
     await chunk();
   }
-  await publication.publish(persisted);
+  const { ticket, done } = publication.begin(persisted);
+  if (closed !== undefined) {
+    recordReleaseTicket(closed.id, ticket);
+  }
+  if (operations.length <= AWAITED_COMMIT_OPERATIONS) {
+    await done;
+    return;
+  }
+  // A large commit answers once applied; certification goes on in its own messages (a 10,000-
+  // file site takes minutes, longer than a client waits for one call): `served_release` says
+  // when the new release is served, until then the previous one is.
+  done.catch((error: unknown) =>
+    console.error(`certifying batch ${batchId} failed: ${String(error)}`),
+  );
+}
+
+/** Commits up to this many operations answer once served; larger ones once applied. */
+const AWAITED_COMMIT_OPERATIONS = 5_000;
+
+/** Which publication ticket serves each release, for `served_release`. */
+const releaseTickets: { readonly id: number; readonly ticket: number }[] = [];
+
+/** Notes that `ticket` serves release `id`; forgets releases an already served one follows. */
+function recordReleaseTicket(id: number, ticket: number): void {
+  let lastServed = -1;
+  releaseTickets.forEach((entry, index) => {
+    if (publication.isServed(entry.ticket)) {
+      lastServed = index;
+    }
+  });
+  if (lastServed > 0) {
+    releaseTickets.splice(0, lastServed);
+  }
+  releaseTickets.push({ id, ticket });
 }
 
 /** Traps while another commit is being applied (see `commitInSteps`). */
@@ -309,6 +343,10 @@ export default class {
       loadPermissions() ?? { Commit: [], Prepare: [], ManagePermissions: [] },
     );
     publication.republishAll(loadSiteOptions(DEFAULT_SITE_OPTIONS));
+    const latest = releaseLog.list()[0];
+    if (latest !== undefined) {
+      recordReleaseTicket(latest.id, publication.latestTicket);
+    }
   }
 
   @query([], IDL.Nat16)
@@ -515,6 +553,17 @@ export default class {
     return releaseLog.list().map(toCandidRelease);
   }
 
+  /**
+   * Citadel extension: the newest release the site serves (its certification complete). A large
+   * commit answers before its release is served; clients wait for this to reach it.
+   */
+  @query([], IDL.Opt(IDL.Nat64))
+  served_release(): Opt<bigint> {
+    const served = releaseTickets.filter(({ ticket }) => publication.isServed(ticket));
+    const newest = served.at(-1);
+    return newest === undefined ? [] : [BigInt(newest.id)];
+  }
+
   /** The release the site is; none before the first, or after a change outside a commit. */
   @query([], IDL.Opt(C.Release))
   current_release() {
@@ -535,7 +584,9 @@ export default class {
     }
     const keys = persist();
     const release = closeRelease(Number(args.release_id)) as Release;
-    await publication.publish(keys);
+    const { ticket, done } = publication.begin(keys);
+    recordReleaseTicket(release.id, ticket);
+    await done;
     return toCandidRelease(releaseLog.find(release.id) ?? release);
   }
 

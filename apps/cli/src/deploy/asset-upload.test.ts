@@ -6,6 +6,7 @@ import {
   type BatchOperation,
   CHUNK_BYTES,
   type CommitBatchArguments,
+  type Release,
   type SetAssetContentArguments,
   commitArgumentBytes,
 } from '@citadel/assets-canister/client';
@@ -151,6 +152,10 @@ function makeFakeCanister(options: FakeCanisterOptions = {}) {
       } finally {
         inFlight -= 1;
       }
+    },
+    // No releases in this fake: the deploy does not wait for certification.
+    async current_release(): Promise<[]> {
+      return [];
     },
     async stage_batch_operations(args: CommitBatchArguments): Promise<void> {
       calls.staged.push(args);
@@ -693,6 +698,23 @@ describe('executeAssetPlan', () => {
       // In order, nothing lost: the canister got the plan's operations as one commit.
       expect(parts.flatMap((part) => part.operations)).toHaveLength(2_400);
       expect(canister.stored.size).toBe(1_200);
+    });
+
+    it('waits until the canister serves the release a large commit made', async () => {
+      const canister = makeFakeCanister();
+      const served: ([] | [bigint])[] = [[], [2n], [3n]];
+      const release = { id: 3n } as unknown as Release;
+      const actor = Object.assign(Object.create(canister.actor) as object, {
+        current_release: async () => [release],
+        served_release: async () => served.shift() ?? [3n],
+      }) as ActorSubclass<AssetsCanister>;
+      const waits: number[] = [];
+      await executeAssetPlan(actor, planOf({ '/a.txt': patterned(10) }), {
+        onCertifying: (elapsedMs) => waits.push(elapsedMs),
+        sleep: async () => {},
+      });
+      expect(waits).toHaveLength(2);
+      expect(served).toEqual([]);
     });
 
     it('cuts operations into parts of at most MAX_OPERATIONS_PER_CALL, in order', () => {

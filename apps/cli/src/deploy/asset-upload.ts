@@ -28,6 +28,36 @@ export interface UploadOptions {
   readonly onProgress?: (progress: UploadProgress) => void;
   /** Chunks already in the canister from an interrupted run: see `UploadJournal`. */
   readonly journal?: UploadJournal;
+  /** Called while a large commit is being certified, with the time waited so far. */
+  readonly onCertifying?: (elapsedMs: number) => void;
+  /** @default timers/promises setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A commit of more than 5,000 operations answers once applied, and the canister certifies it
+ * in messages of its own (minutes for 10,000 files); the previous release is served until
+ * then. Waits until the new release is served, so the printed URL shows it.
+ */
+async function waitUntilServed(
+  actor: ActorSubclass<AssetsCanister>,
+  options: UploadOptions,
+): Promise<void> {
+  const [current] = await actor.current_release();
+  if (current === undefined) {
+    return;
+  }
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const started = performance.now();
+  for (;;) {
+    const [served] = await actor.served_release();
+    if (served !== undefined && served >= current.id) {
+      return;
+    }
+    options.onCertifying?.(performance.now() - started);
+    await sleep(1_000);
+  }
 }
 
 /**
@@ -180,6 +210,7 @@ async function uploadAndCommit(
   }
   await actor.commit_batch({ batch_id: batchId, operations: parts.at(-1) ?? [] });
   await journal?.clear();
+  await waitUntilServed(actor, options);
   return batchId;
 }
 

@@ -346,6 +346,10 @@ export async function deployProject(
         context.progress?.update(
           `${spinnerFrame(frame++)} Hashing ${frontend.name}: ${done}/${total} files`,
         ),
+      onCertifying: (elapsedMs) =>
+        context.progress?.update(
+          `${spinnerFrame(frame++)} Certifying ${frontend.name}… ${Math.floor(elapsedMs / 1000)} s (the previous release is served meanwhile)`,
+        ),
       onUpload: (progress) =>
         context.progress?.update(
           formatUploadProgress(frontend.name, progress, clockMs() - uploadStarted, frame++),

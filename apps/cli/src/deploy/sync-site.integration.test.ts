@@ -96,6 +96,10 @@ describe('syncSite on the real replica, verified through the gateway', () => {
   it('uploads a whole site in one commit, every file served verified in each encoding', async () => {
     const result = await syncSite(actor, site, { cache });
     expect(result).toMatchObject({ files: 9, created: 9, updated: 0, removed: 0, committed: true });
+    // The commit made release 1, which the site now serves.
+    const [current] = await actor.current_release();
+    expect(current?.id).toBe(1n);
+    expect(await actor.served_release()).toEqual([1n]);
     for (const [path, content] of Object.entries(SITE)) {
       if (path.startsWith('.')) {
         expect((await get(`/${path}`)).status, path).toBe(404);

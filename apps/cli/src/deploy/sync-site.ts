@@ -16,6 +16,8 @@ export interface SyncSiteOptions {
   readonly concurrency?: number;
   readonly onScan?: (done: number, total: number) => void;
   readonly onUpload?: (progress: UploadProgress) => void;
+  /** Called while the canister certifies a large commit, with the time waited so far. */
+  readonly onCertifying?: (elapsedMs: number) => void;
   /** Monotonic clock in ms. @default performance.now */
   readonly clockMs?: () => number;
 }
@@ -76,6 +78,7 @@ export async function syncSite(
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.onUpload === undefined ? {} : { onProgress: options.onUpload }),
     ...(options.journal === undefined ? {} : { journal: options.journal }),
+    ...(options.onCertifying === undefined ? {} : { onCertifying: options.onCertifying }),
   });
   return {
     files: local.length,

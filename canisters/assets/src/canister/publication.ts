@@ -82,7 +82,29 @@ export class Publication {
 
   /** Hands in the keys a change touched and resolves once that change is served. */
   async publish(keys: Iterable<string>): Promise<void> {
+    await this.#await(this.#request(keys));
+  }
+
+  /**
+   * Hands in the keys a change touched; the ticket `isServed` answers for. The caller need not
+   * wait: certification goes on in messages of its own until it is served (`done`).
+   */
+  begin(keys: Iterable<string>): { readonly ticket: number; readonly done: Promise<void> } {
     const ticket = this.#request(keys);
+    return { ticket, done: this.#await(ticket) };
+  }
+
+  /** Whether the change with this ticket (see `begin`) is served. */
+  isServed(ticket: number): boolean {
+    return this.#published >= ticket;
+  }
+
+  /** The ticket of the latest change handed in (for `isServed`). */
+  get latestTicket(): number {
+    return this.#requested;
+  }
+
+  async #await(ticket: number): Promise<void> {
     while (this.#published < ticket) {
       if (this.#running !== undefined && time() - this.#heartbeatNs > STALLED_NS) {
         console.error(

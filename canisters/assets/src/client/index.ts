@@ -144,6 +144,11 @@ export interface AssetsCanister {
   get_site_options(): Promise<SiteOptions>;
   /** Kept releases, newest first. */
   list_releases(): Promise<Release[]>;
+  /**
+   * Citadel extension: the newest release the site serves. A commit of more than 5,000
+   * operations answers once applied; its release is served when this reaches it.
+   */
+  served_release(): Promise<Opt<bigint>>;
   /** The release the site is, unless it changed outside a commit since the latest one. */
   current_release(): Promise<Opt<Release>>;
   /**

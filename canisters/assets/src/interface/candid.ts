@@ -230,6 +230,7 @@ export const AssetsService = IDL.Service({
   get_site_options: IDL.Func([], [SiteOptions], ['query']),
   list_releases: IDL.Func([], [IDL.Vec(Release)], ['query']),
   current_release: IDL.Func([], [IDL.Opt(Release)], ['query']),
+  served_release: IDL.Func([], [IDL.Opt(IDL.Nat64)], ['query']),
   rollback: IDL.Func([RollbackArguments], [Release], []),
   get: IDL.Func([GetArguments], [GetResult], ['query']),
   get_chunk: IDL.Func([GetChunkArguments], [IDL.Record({ content: Blob })], ['query']),

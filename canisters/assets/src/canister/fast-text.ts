@@ -75,13 +75,21 @@ export function decodeUtf8(bytes: Uint8Array, fatal: boolean, ignoreBom = false)
       } else if (first >= 0xe0 && first <= 0xef) {
         needed = 2;
         code = first & 0x0f;
-        if (first === 0xe0) lower = 0xa0;
-        if (first === 0xed) upper = 0x9f;
+        if (first === 0xe0) {
+          lower = 0xa0;
+        }
+        if (first === 0xed) {
+          upper = 0x9f;
+        }
       } else if (first >= 0xf0 && first <= 0xf4) {
         needed = 3;
         code = first & 0x07;
-        if (first === 0xf0) lower = 0x90;
-        if (first === 0xf4) upper = 0x8f;
+        if (first === 0xf0) {
+          lower = 0x90;
+        }
+        if (first === 0xf4) {
+          upper = 0x8f;
+        }
       } else {
         bad();
         i++;

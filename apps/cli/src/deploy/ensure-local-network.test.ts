@@ -234,4 +234,36 @@ describe('ensureLocalNetwork', () => {
       code: CliErrorCode.BACKGROUND_START_FAILED,
     });
   });
+
+  it('waits for a project network another command is starting, and uses it once it answers', async () => {
+    const url = 'http://127.0.0.1:50124';
+    await mkdir(dataDir, { recursive: true });
+    // Locked by a live process that has not published network.json yet: starting.
+    await writeFile(
+      dataDirFiles(dataDir).lock,
+      JSON.stringify({ pid: PROJECT_NETWORK_PID, startedAt: '2025-01-01T00:00:00.000Z' }),
+    );
+    const spawn = fakeSpawn(url);
+    let naps = 0;
+    const { context } = makeFakeCliContext(
+      dir.path,
+      {},
+      {
+        fetch: fakeFetch(new Map([[url, PROJECT_NETWORK_PID]])).fetch,
+        processes: makeFakeProcesses([PROJECT_NETWORK_PID]),
+        spawnDetached: spawn.spawn,
+        sleep: async () => {
+          if (++naps === 3) {
+            await writeFile(
+              dataDirFiles(dataDir).network,
+              JSON.stringify(infoOf(PROJECT_NETWORK_PID, url)),
+            );
+          }
+        },
+      },
+    );
+    expect(await ensureLocalNetwork(dir.path, context)).toMatchObject({ url, started: false });
+    expect(naps).toBe(3);
+    expect(spawn.calls).toEqual([]);
+  });
 });

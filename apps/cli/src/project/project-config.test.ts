@@ -163,4 +163,23 @@ describe('loadProjectConfig', () => {
       message: expect.stringContaining('unknown fields: frontend'),
     });
   });
+
+  it('refuses a name used by a frontend and a canister, or two names one build variable would share', async () => {
+    await write(
+      JSON.stringify({
+        frontends: { web: { root: 'apps/web' } },
+        canisters: { web: { main: 'src/index.ts' } },
+      }),
+    );
+    await expect(loadProjectConfig(dir.path)).rejects.toThrow(
+      /names both a frontend and a canister/,
+    );
+    await write(
+      JSON.stringify({
+        frontends: { 'my-app': { dir: 'public' } },
+        canisters: { my_app: { main: 'src/index.ts' } },
+      }),
+    );
+    await expect(loadProjectConfig(dir.path)).rejects.toThrow(/CANISTER_ID_MY_APP/);
+  });
 });

@@ -77,12 +77,19 @@ function closeRelease(rollbackOf?: number): Release | undefined {
  */
 async function changed(release = false, persistedKeys: readonly string[] = []): Promise<void> {
   const keys = [...persistedKeys, ...persist()];
-  const closed = release ? closeRelease() : undefined;
+  await publishChange(keys, release ? closeRelease() : undefined);
+}
+
+/**
+ * Starts certifying a change, noting which release (if it closed one) it serves; the promise
+ * settles once the change is served.
+ */
+function publishChange(keys: readonly string[], closed: Release | undefined): Promise<void> {
   const { ticket, done } = publication.begin(keys);
   if (closed !== undefined) {
     recordReleaseTicket(closed.id, ticket);
   }
-  await done;
+  return done;
 }
 
 /**
@@ -134,10 +141,7 @@ async function commitInSteps(
   if (performanceCounter(0) > FRESH_MESSAGE_INSTRUCTIONS) {
     await chunk();
   }
-  const { ticket, done } = publication.begin(persisted);
-  if (closed !== undefined) {
-    recordReleaseTicket(closed.id, ticket);
-  }
+  const done = publishChange(persisted, closed);
   if (operations.length <= AWAITED_COMMIT_OPERATIONS) {
     await done;
     return;
@@ -584,9 +588,7 @@ export default class {
     }
     const keys = persist();
     const release = closeRelease(Number(args.release_id)) as Release;
-    const { ticket, done } = publication.begin(keys);
-    recordReleaseTicket(release.id, ticket);
-    await done;
+    await publishChange(keys, release);
     return toCandidRelease(releaseLog.find(release.id) ?? release);
   }
 

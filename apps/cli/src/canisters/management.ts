@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { Actor, type ActorSubclass, type Agent } from '@dfinity/agent';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
+import { sha256 } from '../sha256.js';
 
 /**
  * The management canister's methods `citadel deploy` needs — create, status, install and
@@ -144,10 +144,6 @@ function managementActor(
     canisterId: Principal.managementCanister(),
     effectiveCanisterId,
   });
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
 /** A canister created on a local network (cycles granted by the network), controlled by `controllers`. */

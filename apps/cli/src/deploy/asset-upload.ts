@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ActorSubclass } from '@dfinity/agent';
 import {
   type AssetsCanister,
@@ -8,6 +7,7 @@ import {
 } from '@citadel/assets-canister/client';
 import type { AssetPlan, PlannedOperation, PlannedUpload } from './asset-plan.js';
 import { CliErrorCode, createCliError } from '../errors.js';
+import { sha256 } from '../sha256.js';
 
 /**
  * Carries out an `AssetPlan`: uploads the encodings in chunks — small ones packed several to
@@ -134,10 +134,6 @@ interface UploadedEncoding {
   chunkSha256s: Uint8Array[];
 }
 
-function sha256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
-}
-
 /** `bytes` cut into `CHUNK_BYTES` pieces; an empty file is one empty piece. */
 export function splitIntoPieces(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length === 0) {
@@ -252,11 +248,11 @@ async function uploadEncodings(
       const upload = plan.uploads[index] as PlannedUpload;
       const bytes = await upload.encoding.read();
       const result = results[index] as UploadedEncoding;
-      result.sha256 = new Uint8Array(sha256(bytes));
+      result.sha256 = sha256(bytes);
       const pieces = splitIntoPieces(bytes);
       remainingPieces[index] = pieces.length;
       result.chunkIds.length = pieces.length;
-      result.chunkSha256s = pieces.map((piece) => new Uint8Array(sha256(piece)));
+      result.chunkSha256s = pieces.map((piece) => sha256(piece));
       for (const [pieceIndex, piece] of pieces.entries()) {
         const pieceSha = Buffer.from(result.chunkSha256s[pieceIndex] as Uint8Array).toString('hex');
         const known = reused.get(pieceSha);

@@ -12,6 +12,7 @@ import {
   formatCycles,
 } from '../canisters/cycles-ledger.js';
 import {
+  type CanisterStatus,
   canisterStatus,
   createCanisterWithCycles,
   installModule,
@@ -22,15 +23,16 @@ import { buildBackendCanister } from '../backend/index.js';
 import { writeBindings } from '../candid/index.js';
 import { buildFrontend, detectFrontend } from '../frontend/index.js';
 import type { LoadedIdentity } from '../identity/index.js';
-import { type CanisterIds, loadCanisterIds } from '../project/canister-ids.js';
+import type { CanisterIds } from '../project/canister-ids.js';
 import type { FrontendConfig, ProjectConfig } from '../project/project-config.js';
 import { canisterCallError, summarizeAgentError } from './agent-errors.js';
 import type { UploadProgress } from './asset-upload.js';
 import {
   type DeployNetwork,
-  canisterIdsPath,
   canisterUrl,
+  DEFAULT_FRONTEND_NAME,
   createDeployAgent,
+  loadNetworkCanisterIds,
   networkLabel,
   reachNetwork,
 } from './deploy-target.js';
@@ -153,11 +155,13 @@ export function formatUploadProgress(
 
 function frontendsOf(request: DeployRequest): FrontendConfig[] {
   if (request.dir !== undefined) {
-    return [{ name: request.project.frontends[0]?.name ?? 'frontend', dir: request.dir }];
+    return [
+      { name: request.project.frontends[0]?.name ?? DEFAULT_FRONTEND_NAME, dir: request.dir },
+    ];
   }
   return request.project.frontends.length > 0
     ? [...request.project.frontends]
-    : [{ name: 'frontend', root: '.' }];
+    : [{ name: DEFAULT_FRONTEND_NAME, root: '.' }];
 }
 
 export async function deployProject(
@@ -214,10 +218,7 @@ export async function deployProject(
   say(
     `• Identity ${request.identity.name} (${request.identity.principal.toText()}) on the ${networkLabel(request.network)} network`,
   );
-  const ids = await loadCanisterIds(
-    canisterIdsPath(request.projectRoot, request.network),
-    request.network.kind === 'ic' ? 'ic' : 'local',
-  );
+  const ids = await loadNetworkCanisterIds(request.projectRoot, request.network);
 
   if (request.network.kind === 'ic') {
     const missing = [
@@ -228,7 +229,7 @@ export async function deployProject(
   }
 
   // Every canister exists before any build that may need the ids (as dfx does).
-  const canisterIds = new Map<string, { canisterId: Principal; created: boolean }>();
+  const canisterIds = new Map<string, EnsuredCanister>();
   for (const { canister } of backendBuilds) {
     canisterIds.set(canister.name, await ensureCanister(canister.name, ids, agent, request, say));
   }
@@ -243,7 +244,12 @@ export async function deployProject(
           { name: canister.name },
         );
       }
-      canisterIds.set(canister.name, { canisterId: Principal.fromText(recorded), created: false });
+      // Only its id is used (for the frontends' builds): a preview installs no backend.
+      canisterIds.set(canister.name, {
+        canisterId: Principal.fromText(recorded),
+        created: false,
+        status: undefined,
+      });
     }
   }
   for (const { frontend } of frontendPlans) {
@@ -252,14 +258,14 @@ export async function deployProject(
       await ensureCanister(previewKey(frontend.name, request), ids, agent, request, say),
     );
   }
-  const idOf = (name: string) =>
-    canisterIds.get(name) as { canisterId: Principal; created: boolean };
+  const idOf = (name: string) => canisterIds.get(name) as EnsuredCanister;
 
   const backends: BackendDeployment[] = [];
   for (const { canister, build } of backendBuilds) {
-    const { canisterId, created } = idOf(canister.name);
+    const ensured = idOf(canister.name);
+    const { canisterId, created } = ensured;
     const module = new Uint8Array(await readFile(build.wasmGzPath));
-    const code = await ensureCode(agent, canisterId, module).catch((error: unknown) => {
+    const code = await ensureCode(agent, ensured, module).catch((error: unknown) => {
       throw canisterCallError(`Installing ${canister.name}`, error);
     });
     if (code !== 'unchanged') {
@@ -324,8 +330,9 @@ export async function deployProject(
 
   const frontends: FrontendDeployment[] = [];
   for (const { frontend, plan, outputDir, buildMs } of builds) {
-    const { canisterId, created } = idOf(frontend.name);
-    const code = await ensureCode(agent, canisterId, assetsModule).catch((error: unknown) => {
+    const ensured = idOf(frontend.name);
+    const { canisterId, created } = ensured;
+    const code = await ensureCode(agent, ensured, assetsModule).catch((error: unknown) => {
       throw canisterCallError(`Installing the asset canister in ${frontend.name}`, error);
     });
     if (code !== 'unchanged') {
@@ -429,6 +436,14 @@ function previewKey(name: string, request: DeployRequest): string {
   return request.preview === true ? `${name}:preview` : name;
 }
 
+/** A canister of the project on the network, and its status when it existed before this deploy. */
+interface EnsuredCanister {
+  readonly canisterId: Principal;
+  readonly created: boolean;
+  /** Undefined for a canister this deploy created (it holds no module). */
+  readonly status: CanisterStatus | undefined;
+}
+
 /** The canister recorded for `name`, or a new one; a recorded one the network lost is replaced. */
 async function ensureCanister(
   name: string,
@@ -436,13 +451,12 @@ async function ensureCanister(
   agent: HttpAgent,
   request: DeployRequest,
   say: (line: string) => void,
-): Promise<{ canisterId: Principal; created: boolean }> {
+): Promise<EnsuredCanister> {
   const recorded = ids.get(name);
   if (recorded !== undefined) {
     const canisterId = Principal.fromText(recorded);
     try {
-      await canisterStatus(agent, canisterId);
-      return { canisterId, created: false };
+      return { canisterId, created: false, status: await canisterStatus(agent, canisterId) };
     } catch (error) {
       if (
         request.network.kind === 'ic' ||
@@ -472,20 +486,22 @@ async function ensureCanister(
   });
   await ids.set(name, canisterId.toText());
   say(`✔ Created canister ${name}: ${canisterId.toText()}`);
-  return { canisterId, created: true };
+  return { canisterId, created: true, status: undefined };
 }
 
-/** Installs the module into an empty canister, upgrades a different one, leaves the same alone. */
+/**
+ * Installs the module into an empty canister, upgrades a different one, leaves the same alone;
+ * `status` is the canister's as `ensureCanister` read it (undefined: just created, empty).
+ */
 async function ensureCode(
   agent: HttpAgent,
-  canisterId: Principal,
+  { canisterId, status }: EnsuredCanister,
   module: Uint8Array,
 ): Promise<FrontendDeployment['code']> {
-  const status = await canisterStatus(agent, canisterId);
-  if (isInstalledModule(status, module)) {
+  if (status !== undefined && isInstalledModule(status, module)) {
     return 'unchanged';
   }
-  const mode = status.module_hash.length === 0 ? 'install' : 'upgrade';
+  const mode = status === undefined || status.module_hash.length === 0 ? 'install' : 'upgrade';
   await installModule(agent, canisterId, module, mode);
   return mode === 'install' ? 'installed' : 'upgraded';
 }

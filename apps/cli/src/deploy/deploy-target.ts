@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { HttpAgent, type Identity } from '@dfinity/agent';
 import type { CliContext } from '../cli-context.js';
 import { CliErrorCode, createCliError } from '../errors.js';
+import { type CanisterIds, loadCanisterIds } from '../project/canister-ids.js';
 import { ensureLocalNetwork } from './ensure-local-network.js';
 
 /**
@@ -34,6 +35,21 @@ export function parseDeployNetwork(text: string, command = 'deploy'): DeployNetw
 /** The network's name in messages and in `--json` output. */
 export function networkLabel(network: DeployNetwork): string {
   return network.kind === 'url' ? network.url : network.kind;
+}
+
+/** The frontend of a project whose citadel.json names none: the project root itself. */
+export const DEFAULT_FRONTEND_NAME = 'frontend';
+
+/** The project's canister ids on `network`, from its file (see `canisterIdsPath`). */
+export function loadNetworkCanisterIds(
+  projectRoot: string,
+  network: DeployNetwork,
+): Promise<CanisterIds> {
+  // Inside the file, dfx's network names: every network but mainnet counts as local.
+  return loadCanisterIds(
+    canisterIdsPath(projectRoot, network),
+    network.kind === 'ic' ? 'ic' : 'local',
+  );
 }
 
 /** The file recording the project's canister ids on `network` (dfx's canister_ids.json format). */

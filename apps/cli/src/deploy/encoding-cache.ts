@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../network/atomic-write.js';
 
 /**
  * Remembers, by the SHA-256 of a file's bytes, the hash and length of its compressed
@@ -85,9 +86,7 @@ export async function loadEncodingCache(file: string): Promise<EncodingCache> {
     async save() {
       const content: CacheFile = { format: FORMAT, entries: Object.fromEntries(used) };
       await mkdir(dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(content));
-      await rename(temporary, file);
+      await writeFileAtomic(file, JSON.stringify(content));
     },
   };
 }

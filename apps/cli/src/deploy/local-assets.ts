@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import {
 } from '@citadel/assets-canister/config';
 import { contentTypeOf, isCompressible } from './content-types.js';
 import type { EncodingCache } from './encoding-cache.js';
+import { sha256 } from '../sha256.js';
 
 /**
  * The files of a static site as the asset canister will hold them: key, properties from
@@ -80,10 +80,6 @@ async function compress(encoding: ContentEncoding, bytes: Uint8Array): Promise<U
         }),
       );
   }
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
 function hex(bytes: Uint8Array): string {

@@ -3,14 +3,14 @@ import { type AssetsCanister, type Release, assetsActor } from '@citadel/assets-
 import type { CliContext } from '../cli-context.js';
 import { CliErrorCode, createCliError } from '../errors.js';
 import type { LoadedIdentity } from '../identity/index.js';
-import { loadCanisterIds } from '../project/canister-ids.js';
 import type { ProjectConfig } from '../project/project-config.js';
 import { canisterCallError } from './agent-errors.js';
 import {
   type DeployNetwork,
-  canisterIdsPath,
   canisterUrl,
+  DEFAULT_FRONTEND_NAME,
   createDeployAgent,
+  loadNetworkCanisterIds,
   networkLabel,
   reachNetwork,
 } from './deploy-target.js';
@@ -44,7 +44,7 @@ export async function openFrontend(
   const names =
     request.project.frontends.length > 0
       ? request.project.frontends.map((frontend) => frontend.name)
-      : ['frontend'];
+      : [DEFAULT_FRONTEND_NAME];
   const name = request.frontend ?? (names.length === 1 ? names[0] : undefined);
   if (name === undefined || !names.includes(name)) {
     throw createCliError(
@@ -55,10 +55,7 @@ export async function openFrontend(
       { names },
     );
   }
-  const ids = await loadCanisterIds(
-    canisterIdsPath(request.projectRoot, request.network),
-    request.network.kind === 'ic' ? 'ic' : 'local',
-  );
+  const ids = await loadNetworkCanisterIds(request.projectRoot, request.network);
   const canisterId = ids.get(name);
   if (canisterId === undefined) {
     throw createCliError(

@@ -1,0 +1,19 @@
+/**
+ * The sample app's backend as another program sees it: an unmodified `@dfinity/agent` with the
+ * app's generated bindings, signing as an identity of its own. The specs use it to check what
+ * the browser cannot prove by itself (that the canister, not just the UI, refuses a change).
+ */
+import { HttpAgent } from '@dfinity/agent';
+import { Ed25519KeyIdentity } from '@dfinity/identity';
+import { createActor } from '../../apps/web/src/declarations/backend/index.js';
+import type { DeployedApp } from './network.js';
+
+/** The backend, called by a fresh identity nobody else has. */
+export async function backendAsStranger(app: DeployedApp) {
+  const agent = await HttpAgent.create({
+    host: app.apiUrl,
+    identity: Ed25519KeyIdentity.generate(),
+    shouldFetchRootKey: true,
+  });
+  return createActor(app.backendId, { agent });
+}

@@ -1,9 +1,22 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import n from 'eslint-plugin-n';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.azle/**', '**/.citadel/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.azle/**',
+      '**/.citadel/**',
+      // Next.js output and its generated types; the generated Candid bindings.
+      '**/.next/**',
+      '**/out/**',
+      '**/next-env.d.ts',
+      'apps/web/src/declarations/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +38,11 @@ export default tseslint.config(
     // In a canister, the console is the canister log (Azle routes it to ic0.debug_print).
     files: ['canisters/*/src/index.ts', 'canisters/*/src/canister/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The sample dApp runs in the browser (its next.config.ts and tests run in Node.js).
+    files: ['apps/web/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

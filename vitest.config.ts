@@ -4,11 +4,14 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   // Vitest runs tests in its SSR environment, which resolves packages on its own.
   ssr: { resolve: { conditions: ['source'] } },
+  // apps/web's components: React's automatic JSX runtime, as Next.js compiles them.
+  oxc: { jsx: { runtime: 'automatic' } },
   test: {
     include: [
       'infra/*/src/**/*.test.ts',
       'canisters/*/src/**/*.test.ts',
       'apps/*/src/**/*.test.ts',
+      'apps/web/src/**/*.test.{ts,tsx}',
       'tools/**/*.test.ts',
     ],
     testTimeout: 60_000,

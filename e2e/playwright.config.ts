@@ -25,7 +25,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI === undefined ? 'list' : [['list'], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
+  reporter:
+    process.env.CI === undefined
+      ? 'list'
+      : [['list'], ['html', { open: 'never', outputFolder: '../playwright-report' }]],
   use: {
     browserName: 'chromium',
     launchOptions: { executablePath: CHROMIUM },

@@ -27,7 +27,9 @@ function run(step, command, args) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
     child.on('error', (error) => {
-      console.error(`error[START_STEP_FAILED]: ${step}: could not run ${command}: ${error.message}`);
+      console.error(
+        `error[START_STEP_FAILED]: ${step}: could not run ${command}: ${error.message}`,
+      );
       process.exit(1);
     });
     child.on('close', (code, signal) => {
@@ -63,7 +65,10 @@ if (dependenciesStale()) {
 step('Building the citadel command');
 await run('npm run build', NPM, ['run', 'build', '--silent']);
 step('Building the asset canister');
-await run('build-canisters', process.execPath, [join(ROOT, 'tools', 'build-canisters.mjs'), 'assets']);
+await run('build-canisters', process.execPath, [
+  join(ROOT, 'tools', 'build-canisters.mjs'),
+  'assets',
+]);
 step('Deploying the sample app (apps/web and canisters/backend)');
 await run('citadel deploy', process.execPath, [
   join(ROOT, 'apps', 'cli', 'bin', 'citadel.js'),

@@ -10,11 +10,13 @@
  * ESLint) together with a generated `dfx.json` and `tsconfig.json`, so that no generated file
  * lands in the tree and esbuild sees a tsconfig without `experimentalDecorators` (Azle 0.33
  * uses TC39 decorators). Workspace packages they import resolve to their built `dist/`, so run
- * `npm run build` first (`npm test` does).
+ * `npm run build` first (`npm test` does), except those whose exports are TypeScript sources,
+ * which esbuild bundles as they are: the folders under `canisters/` without a `src/index.ts`
+ * (`canisters/azle-text`). Their sources count in the hash of each canister beside them.
  *
  * Outputs, read by tests and tools by path: `<name>.wasm`, `<name>.wasm.gz` (gzip -9) and
- * `<name>.did`. A build is skipped when the hash of the canister's sources, this script and the
- * Azle version matches `<name>.stamp`.
+ * `<name>.did`. A build is skipped when the hash of the canister's sources (and of the source
+ * packages beside it), this script and the Azle version matches `<name>.stamp`.
  *
  * Usage: build-canisters.mjs [--force] [name...]
  */
@@ -84,7 +86,10 @@ async function azleVersion() {
   throw new BuildError('could not find the package.json of the installed azle');
 }
 
-/** Every canister: its name, source folder, output folder and scratch folder. */
+/**
+ * Every canister: its name, source folder, output folder, scratch folder, and the source
+ * packages beside it (folders with a `src/` but no `src/index.ts`, bundled from source).
+ */
 async function findCanisters() {
   const canisters = [];
   for (const location of LOCATIONS) {
@@ -92,21 +97,24 @@ async function findCanisters() {
       continue;
     }
     const entries = await readdir(location.folder, { withFileTypes: true });
-    for (const entry of entries) {
-      const source = join(location.folder, entry.name);
-      if (
-        entry.isDirectory() &&
-        !entry.name.startsWith('.') &&
-        !NOT_CANISTERS.has(entry.name) &&
-        existsSync(join(source, 'src', 'index.ts'))
-      ) {
-        canisters.push({
-          name: entry.name,
-          source,
-          dist: location.dist(entry.name),
-          scratch: join(location.folder, '.azle', 'build', entry.name),
-        });
-      }
+    const folders = entries
+      .filter(
+        (entry) =>
+          entry.isDirectory() && !entry.name.startsWith('.') && !NOT_CANISTERS.has(entry.name),
+      )
+      .map((entry) => ({ name: entry.name, source: join(location.folder, entry.name) }));
+    const isCanister = ({ source }) => existsSync(join(source, 'src', 'index.ts'));
+    const packages = folders
+      .filter((folder) => !isCanister(folder) && existsSync(join(folder.source, 'src')))
+      .map((folder) => folder.source);
+    for (const { name, source } of folders.filter(isCanister)) {
+      canisters.push({
+        name,
+        source,
+        packages,
+        dist: location.dist(name),
+        scratch: join(location.folder, '.azle', 'build', name),
+      });
     }
   }
   return canisters.sort((a, b) => a.name.localeCompare(b.name));
@@ -130,10 +138,11 @@ async function sourceHash(canister, version) {
   const hash = createHash('sha256');
   hash.update(`azle ${version}\0`);
   hash.update(await readFile(fileURLToPath(import.meta.url)));
-  const folder = canister.source;
-  for (const file of (await listFiles(join(folder, 'src'))).filter(isCanisterSource)) {
-    hash.update(`\0${relative(folder, file)}\0`);
-    hash.update(await readFile(file));
+  for (const folder of [canister.source, ...canister.packages]) {
+    for (const file of (await listFiles(join(folder, 'src'))).filter(isCanisterSource)) {
+      hash.update(`\0${relative(canister.source, file)}\0`);
+      hash.update(await readFile(file));
+    }
   }
   return hash.digest('hex');
 }

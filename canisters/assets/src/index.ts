@@ -5,8 +5,8 @@
  * served (see `canister/publication.ts`). Each commit closes a release, which `rollback` can
  * make current again (`state/release-log.ts`).
  */
-// First: every module below must see the fast text codec (see canister/fast-text.ts).
-import './canister/install-fast-text.js';
+// First: every module below must see the native text codec (see @citadel/azle-text).
+import '@citadel/azle-text/install';
 import {
   IDL,
   Principal,

@@ -1,7 +1,7 @@
 import { StableBTreeMap, candidEncode } from 'azle';
+import { createUtf8Codec } from '@citadel/azle-text';
 import type { SiteOptions } from '../http/site-certification.js';
 import { DEFAULT_RELEASES_KEPT, ReleaseLog } from '../state/release-log.js';
-import { utf8Codec } from '../state/utf8.js';
 import type { PermissionLists } from './permissions.js';
 
 /**
@@ -22,10 +22,7 @@ const RAW = {
   fromBytes: (bytes: Uint8Array) => bytes,
 };
 /** Text as UTF-8, natively: Azle's `TextEncoder` costs ~37,000 instructions a character. */
-const TEXT = utf8Codec(candidEncode, {
-  toBytes: (data: string) => new TextEncoder().encode(data),
-  fromBytes: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
-});
+const TEXT = createUtf8Codec(candidEncode);
 
 const settings = new StableBTreeMap<string, string>(2, TEXT, TEXT);
 

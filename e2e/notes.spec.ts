@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BrowserContext, type Locator, type Page, expect, test } from '@playwright/test';
-import { backendAsStranger } from './support/backend.js';
+import { backendAsNewcomer } from './support/backend.js';
 import { REPO_ROOT } from './support/citadel.js';
 import { collectPageErrors } from './support/console-errors.js';
 import { type DeployedApp, deployedApp } from './support/network.js';
@@ -195,7 +195,7 @@ test.describe.serial('Citadel Notes', () => {
     await expect(page.getByTestId('empty-state')).toBeVisible();
 
     // The canister itself refuses, whatever a client shows.
-    const backend = await backendAsStranger(app);
+    const backend = await backendAsNewcomer(app);
     const change = { title: 'Hijacked', body: '', visibility: { public: null } };
     expect(await backend.update_note(publicId, 2n, change)).toEqual({
       err: { not_owner: { id: publicId } },
@@ -227,5 +227,30 @@ test.describe.serial('Citadel Notes', () => {
     await showTab(page, 'mine');
     await expect(card(page, 'Shopping list')).toBeVisible();
     await expect(card(page, 'Diary')).toHaveCount(0);
+  });
+
+  test('the public feed pages through many notes with Load more', async () => {
+    const backend = await backendAsNewcomer(app);
+    const written = 25;
+    for (let i = 1; i <= written; i++) {
+      const result = await backend.create_note({
+        title: `Bulk note ${i}`,
+        body: `Written by a script, number ${i}.`,
+        visibility: { public: null },
+      });
+      expect(result).toHaveProperty('ok');
+    }
+
+    const page = await open(stranger);
+    await showTab(page, 'public');
+    const cards = page.getByTestId('note-card');
+    // Newest first, 20 to a page: the bulk notes 25 down to 6.
+    await expect(cards).toHaveCount(20);
+    await expect(cards.first().getByTestId('note-title')).toHaveText(`Bulk note ${written}`);
+    await page.getByTestId('load-more').click();
+    // The rest of the bulk notes and the author's shopping list, with no duplicate.
+    await expect(cards).toHaveCount(written + 1);
+    await expect(cards.last().getByTestId('note-title')).toHaveText('Shopping list');
+    await expect(page.getByTestId('load-more')).toHaveCount(0);
   });
 });

@@ -8,8 +8,8 @@ import { Ed25519KeyIdentity } from '@dfinity/identity';
 import { createActor } from '../../apps/web/src/declarations/backend/index.js';
 import type { DeployedApp } from './network.js';
 
-/** The backend, called by a fresh identity nobody else has. */
-export async function backendAsStranger(app: DeployedApp) {
+/** The backend, called by a fresh identity nobody else has (a new one per call). */
+export async function backendAsNewcomer(app: DeployedApp) {
   const agent = await HttpAgent.create({
     host: app.apiUrl,
     identity: Ed25519KeyIdentity.generate(),

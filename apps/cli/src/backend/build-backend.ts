@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { CliErrorCode, createCliError } from '../errors.js';
 import type { CliErrorCodeValue } from '../errors.js';
 import { assertCanisterName } from './canister-name.js';
+import { type PackageInput, packageInputs } from './package-inputs.js';
 
 /**
  * Builds one TypeScript backend canister of a project with Azle 0.33, the way
@@ -24,7 +25,9 @@ import { assertCanisterName } from './canister-name.js';
  *    the Wasm and the Candid interface.
  * 4. `<outDir>/<name>.wasm.gz` (gzip -9) and `<outDir>/<name>.did` are written, then the stamp
  *    `<outDir>/<name>.stamp`: the hash of the sources, the canister's name and entry, Azle's and
- *    TypeScript's versions and this recipe. A later build with the same hash is skipped.
+ *    TypeScript's versions, this recipe, and the packages the sources import (versions; a
+ *    linked workspace package's files: see package-inputs.ts). A later build with the same hash
+ *    is skipped.
  */
 
 export interface BuildBackendOptions {
@@ -103,6 +106,7 @@ export async function buildBackendCanister(options: BuildBackendOptions): Promis
     typescriptVersion: typescript.version,
     sourceDir,
     sources,
+    packages: await packageInputs(projectRoot, sources),
   });
 
   const wasmGzPath = join(outDir, `${name}.wasm.gz`);
@@ -334,6 +338,7 @@ async function sourceHash(input: {
   typescriptVersion: string;
   sourceDir: string;
   sources: readonly string[];
+  packages: readonly PackageInput[];
 }): Promise<string> {
   const hash = createHash('sha256');
   hash.update(
@@ -342,6 +347,17 @@ async function sourceHash(input: {
   for (const file of input.sources) {
     hash.update(`\0${relative(input.sourceDir, file).split(sep).join('/')}\0`);
     hash.update(await readFile(file));
+  }
+  for (const { name, fingerprint } of input.packages) {
+    hash.update(`\0package ${name}\0`);
+    if (typeof fingerprint === 'string') {
+      hash.update(fingerprint);
+      continue;
+    }
+    for (const { path, bytes } of fingerprint) {
+      hash.update(`\0${path}\0`);
+      hash.update(bytes);
+    }
   }
   return hash.digest('hex');
 }

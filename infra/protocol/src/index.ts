@@ -59,11 +59,13 @@ export {
   encodeCertificate,
   stateRootMessage,
   verifyCertificate,
+  verifyCertificateAuthenticity,
 } from './certificate/index.js';
 export type {
   BlsVerify,
   Certificate,
   CertificateDelegation,
+  VerifyCertificateAuthenticityOptions,
   VerifyCertificateOptions,
 } from './certificate/index.js';
 
@@ -92,12 +94,16 @@ export type {
   WebAuthnPublicKey,
 } from './keys/index.js';
 export {
+  CANISTER_SIGNATURE_CERTIFICATE_CACHE_SIZE,
+  CanisterSignatureErrorCode,
   SignatureErrorCode,
+  createCanisterSignatureVerifier,
   createSignatureVerifier,
   verifySignature,
   verifyWebAuthnSignature,
 } from './signatures/index.js';
 export type {
+  CanisterSignatureVerifierOptions,
   KeySignatureVerifier,
   SignatureCheck,
   SignatureVerifier,

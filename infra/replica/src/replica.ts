@@ -1,4 +1,8 @@
-import { createSignatureVerifier, verifyWebAuthnSignature } from '@citadel/protocol';
+import {
+  createCanisterSignatureVerifier,
+  createSignatureVerifier,
+  verifyWebAuthnSignature,
+} from '@citadel/protocol';
 import type { KeyMaterial } from './certification/subnet-keys.js';
 import { createSubnetKeys } from './certification/subnet-keys.js';
 import { createHttpHandler } from './http/http-handler.js';
@@ -83,7 +87,12 @@ export async function createReplica(options: ReplicaOptions): Promise<Replica> {
   await network.start();
   const handler = createHttpHandler({
     network,
-    verifier: createSignatureVerifier({ webauthn: verifyWebAuthnSignature }),
+    verifier: createSignatureVerifier({
+      webauthn: verifyWebAuthnSignature,
+      // Canister signatures (Internet Identity delegations) carry certificates that canisters
+      // got from `ic0.data_certificate`, so they verify against this network's root key.
+      canisterSignature: createCanisterSignatureVerifier({ rootKeyDer: keys.rootKeyDer }),
+    }),
     ...(options.clockNs ? { clockNs: options.clockNs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

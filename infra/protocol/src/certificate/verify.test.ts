@@ -19,7 +19,7 @@ import { decodeCertificate, encodeCertificate } from './codec.js';
 import { CertificateErrorCode } from './errors.js';
 import { stateRootMessage } from './state-root-message.js';
 import type { CertificateDelegation } from './types.js';
-import { verifyCertificate } from './verify.js';
+import { verifyCertificate, verifyCertificateAuthenticity } from './verify.js';
 import type { BlsVerify, VerifyCertificateOptions } from './verify.js';
 
 const DER_PREFIX = hexToBytes(
@@ -432,5 +432,47 @@ describe('verifyCertificate with a subnet delegation', () => {
     const map = decodeCbor(bytes) as CborMap;
     expect(Object.keys(map)).toEqual(['tree', 'signature', 'delegation']);
     expect(Object.keys(map.delegation as CborMap)).toEqual(['subnet_id', 'certificate']);
+  });
+});
+
+describe('verifyCertificateAuthenticity', () => {
+  const allCanisters: [Uint8Array, Uint8Array][] = [
+    [canisterIdFromIndex(0n), canisterIdFromIndex(9n)],
+  ];
+  const trustOptions = { rootKeyDer: ROOT.der, blsVerify: nobleVerify, canisterId: CANISTER };
+
+  function authenticityCode(bytes: Uint8Array, canisterId = CANISTER): string | undefined {
+    try {
+      verifyCertificateAuthenticity(decodeCertificate(bytes), { ...trustOptions, canisterId });
+    } catch (error) {
+      expect((error as CitadelError).kind).toBe('trust');
+      return (error as CitadelError).code;
+    }
+    return undefined;
+  }
+
+  it('verifyCertificateAuthenticity accepts a certificate of any age, or without /time', () => {
+    expect(authenticityCode(certify(ROOT, stateAt(NOW_NS - 365n * 24n * 60n * MINUTE_NS)))).toBe(
+      undefined,
+    );
+    expect(authenticityCode(certify(ROOT, stateAt(NOW_NS), [['request_status']]))).toBe(undefined);
+  });
+
+  it('verifyCertificateAuthenticity accepts a delegation older than 30 days', () => {
+    const stale = subnetDelegation(allCanisters, NOW_NS - 31n * 24n * 60n * MINUTE_NS);
+    expect(authenticityCode(certify(SUBNET, stateAt(NOW_NS), undefined, stale))).toBe(undefined);
+  });
+
+  it('verifyCertificateAuthenticity still checks the signature, the delegation and the ranges', () => {
+    expect(authenticityCode(tamperTree(certify(ROOT, stateAt(NOW_NS))))).toBe(
+      CertificateErrorCode.INVALID_SIGNATURE,
+    );
+    expect(authenticityCode(certify(SUBNET, stateAt(NOW_NS)))).toBe(
+      CertificateErrorCode.INVALID_SIGNATURE,
+    );
+    const delegated = certify(SUBNET, stateAt(NOW_NS), undefined, subnetDelegation(allCanisters));
+    expect(authenticityCode(delegated, canisterIdFromIndex(10n))).toBe(
+      CertificateErrorCode.CANISTER_NOT_IN_RANGES,
+    );
   });
 });

@@ -23,17 +23,10 @@ export type BlsVerify = (
   signature48: Uint8Array,
 ) => boolean;
 
-/** Options of {@link verifyCertificate}. */
-export interface VerifyCertificateOptions {
+/** Options of {@link verifyCertificateAuthenticity}: who must have signed, not when. */
+export interface VerifyCertificateAuthenticityOptions {
   /** The 133-byte DER root public key (what `/api/v2/status` returns as `root_key`). */
   readonly rootKeyDer: Uint8Array;
-  /** The verifier's current time in nanoseconds since the epoch. */
-  readonly nowNs: bigint;
-  /**
-   * How far `/time` may lie before or after `nowNs`.
-   * @default 300_000_000_000n (5 minutes, as agent 3.4.3)
-   */
-  readonly maxSkewNs?: bigint;
   /** The BLS verifier. */
   readonly blsVerify: BlsVerify;
   /**
@@ -41,6 +34,17 @@ export interface VerifyCertificateOptions {
    * a delegation, whose canister ranges must contain it.
    */
   readonly canisterId?: Uint8Array;
+}
+
+/** Options of {@link verifyCertificate}. */
+export interface VerifyCertificateOptions extends VerifyCertificateAuthenticityOptions {
+  /** The verifier's current time in nanoseconds since the epoch. */
+  readonly nowNs: bigint;
+  /**
+   * How far `/time` may lie before or after `nowNs`.
+   * @default 300_000_000_000n (5 minutes, as agent 3.4.3)
+   */
+  readonly maxSkewNs?: bigint;
 }
 
 /** Default {@link VerifyCertificateOptions.maxSkewNs}: 5 minutes. */
@@ -72,15 +76,42 @@ export function verifyCertificate(
   options: VerifyCertificateOptions,
 ): Certificate {
   const certificate = decodeCertificate(bytes);
-  const skewNs = options.maxSkewNs ?? CERTIFICATE_MAX_SKEW_NS;
-  verifyDecoded(certificate, options, skewNs, 'certificate');
+  const maxSkewNs = options.maxSkewNs ?? CERTIFICATE_MAX_SKEW_NS;
+  verifyDecoded(
+    certificate,
+    options,
+    { nowNs: options.nowNs, maxAgeNs: maxSkewNs, maxFutureNs: maxSkewNs },
+    'certificate',
+  );
   return certificate;
+}
+
+/**
+ * Verifies that a decoded certificate was signed by the network — well-formed tree, delegation
+ * (depth ≤ 1, canister in the subnet's ranges, subnet key) and BLS signature — without looking
+ * at `/time`. Canister signatures need exactly this: the interface spec ("Canister signatures")
+ * sets no freshness bound on their certificates, only the delegation's expiration counts.
+ * Failures are CitadelErrors of kind 'trust' with PROTO_CERT_* codes.
+ * @example verifyCertificateAuthenticity(decodeCertificate(bytes), { rootKeyDer, blsVerify, canisterId })
+ */
+export function verifyCertificateAuthenticity(
+  certificate: Certificate,
+  options: VerifyCertificateAuthenticityOptions,
+): void {
+  verifyDecoded(certificate, options, null, 'certificate');
+}
+
+/** The window `/time` must fall in; null skips the time check. */
+interface TimeBounds {
+  readonly nowNs: bigint;
+  readonly maxAgeNs: bigint;
+  readonly maxFutureNs: bigint;
 }
 
 function verifyDecoded(
   certificate: Certificate,
-  options: VerifyCertificateOptions,
-  maxAgeNs: bigint,
+  options: VerifyCertificateAuthenticityOptions,
+  time: TimeBounds | null,
   what: string,
 ): void {
   if (!isWellFormedHashTree(certificate.tree)) {
@@ -92,7 +123,7 @@ function verifyDecoded(
   const publicKeyDer =
     certificate.delegation === undefined
       ? options.rootKeyDer
-      : delegatedKey(certificate.delegation, options);
+      : delegatedKey(certificate.delegation, options, time);
   const publicKey =
     certificate.delegation === undefined
       ? extractBlsKey(publicKeyDer, CertificateErrorCode.INVALID_ROOT_KEY, 'the root key')
@@ -115,19 +146,16 @@ function verifyDecoded(
       `the ${what}'s BLS signature does not match its tree and key; the response was altered or signed by another network`,
     );
   }
-  checkTime(
-    certificate.tree,
-    options.nowNs,
-    maxAgeNs,
-    options.maxSkewNs ?? CERTIFICATE_MAX_SKEW_NS,
-    what,
-  );
+  if (time !== null) {
+    checkTime(certificate.tree, time, what);
+  }
 }
 
 /** Verifies the delegation certificate and returns the subnet's DER public key. */
 function delegatedKey(
   delegation: CertificateDelegation,
-  options: VerifyCertificateOptions,
+  options: VerifyCertificateAuthenticityOptions,
+  time: TimeBounds | null,
 ): Uint8Array {
   const inner = decodeCertificate(delegation.certificate);
   if (inner.delegation !== undefined) {
@@ -136,7 +164,12 @@ function delegatedKey(
       'the delegation certificate carries its own delegation; at most one level is allowed',
     );
   }
-  verifyDecoded(inner, options, DELEGATION_MAX_AGE_NS, 'delegation certificate');
+  verifyDecoded(
+    inner,
+    options,
+    time === null ? null : { ...time, maxAgeNs: DELEGATION_MAX_AGE_NS },
+    'delegation certificate',
+  );
   const subnet = principalToText(delegation.subnetId);
   const canisterId = options.canisterId;
   if (canisterId === undefined) {
@@ -224,13 +257,8 @@ function extractBlsKey(der: Uint8Array, code: CertificateErrorCode, what: string
   return der.subarray(BLS_KEY_DER_PREFIX.length);
 }
 
-function checkTime(
-  tree: HashTree,
-  nowNs: bigint,
-  maxAgeNs: bigint,
-  maxFutureNs: bigint,
-  what: string,
-): void {
+function checkTime(tree: HashTree, time: TimeBounds, what: string): void {
+  const { nowNs, maxAgeNs, maxFutureNs } = time;
   const leaf = lookupPath(tree, ['time']);
   if (leaf.status !== 'found') {
     throw trustError(

@@ -46,6 +46,15 @@ describe('encodePublicKeyDer', () => {
     expect(hex(der)).toBe('3017300c060a2b0601040183b8430102030700030102030909');
   });
 
+  it('encodeCanisterSignaturePublicKeyDer matches the test vector of dfinity/ic-canister-sig-creation', () => {
+    // Canister rwlgt-iiaaa-aaaaa-aaaaa-cai with seed 2a482c (the crate's CANISTER_SIG_PK_DER).
+    const der = encodeCanisterSignaturePublicKeyDer(
+      new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1]),
+      new Uint8Array([0x2a, 0x48, 0x2c]),
+    );
+    expect(hex(der)).toBe('301f300c060a2b0601040183b8430102030f000a000000000000000001012a482c');
+  });
+
   it('encodeCanisterSignaturePublicKeyDer fails on a canister id longer than 29 bytes', () => {
     expect(() => encodeCanisterSignaturePublicKeyDer(new Uint8Array(30), new Uint8Array())).toThrow(
       /at most 29 bytes/,

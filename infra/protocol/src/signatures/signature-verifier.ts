@@ -62,6 +62,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions = {}):
       const result = check(publicKeyDer, message, signature);
       if (!result.valid) {
         throw new CitadelError('trust', result.code, `Signature rejected: ${result.reason}.`, {
+          ...result.details,
           publicKeyDer,
         });
       }

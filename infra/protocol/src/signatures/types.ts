@@ -3,19 +3,25 @@ import type {
   ParsedPublicKey,
   WebAuthnPublicKey,
 } from '../keys/types.js';
-import type { SignatureErrorCode } from './errors.js';
+import type { CanisterSignatureErrorCode, SignatureErrorCode } from './errors.js';
 
 /**
  * Outcome of checking one signature: valid, or why not. `MALFORMED` means the bytes could not
- * even be read as a signature of that kind; `INVALID` that they do not match.
+ * even be read as a signature of that kind; `INVALID` that they do not match. Canister
+ * signatures name the check that failed with a {@link CanisterSignatureErrorCode}.
  */
 export type SignatureCheck =
   | { readonly valid: true }
   | {
       readonly valid: false;
-      readonly code: typeof SignatureErrorCode.MALFORMED | typeof SignatureErrorCode.INVALID;
+      readonly code:
+        | typeof SignatureErrorCode.MALFORMED
+        | typeof SignatureErrorCode.INVALID
+        | CanisterSignatureErrorCode;
       /** Human-readable reason, completed by the caller into "Signature rejected: <reason>." */
       readonly reason: string;
+      /** The offending values (hashes, ids, the code of an underlying error), for logs. */
+      readonly details?: Readonly<Record<string, unknown>>;
     };
 
 /**
@@ -36,7 +42,8 @@ export interface SignatureVerifierOptions {
    */
   readonly webauthn?: KeySignatureVerifier<WebAuthnPublicKey>;
   /**
-   * Canister signatures (certificate + witness), as issued by Internet Identity.
+   * Canister signatures (certificate + witness), as issued by Internet Identity; pass
+   * `createCanisterSignatureVerifier({ rootKeyDer })` for the network's root key.
    * @default undefined (canister-signature keys are refused with PROTO_SIG_UNSUPPORTED_KEY)
    */
   readonly canisterSignature?: KeySignatureVerifier<CanisterSignaturePublicKey>;
@@ -49,8 +56,9 @@ export interface SignatureVerifierOptions {
 export interface SignatureVerifier {
   /**
    * Returns when `signature` is a valid signature of `message` under `publicKeyDer`; throws a
-   * CitadelError otherwise: kind 'trust' with a PROTO_SIG_* code for the signature, kind
-   * 'protocol' with a PROTO_KEY_* code for an unreadable key.
+   * CitadelError otherwise: kind 'trust' with a PROTO_SIG_* (or, for canister signatures,
+   * PROTO_CANISTER_SIG_*) code for the signature, kind 'protocol' with a PROTO_KEY_* code for
+   * an unreadable key.
    */
   verify(publicKeyDer: Uint8Array, message: Uint8Array, signature: Uint8Array): void;
   /** Like {@link SignatureVerifier.verify} but reports signature failures in the result. */

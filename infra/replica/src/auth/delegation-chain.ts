@@ -109,11 +109,14 @@ export function verifyDelegationChain(params: VerifyDelegationChainParams): Dele
       verifier.verify(signingKeyDer, message, delegation.signature);
     } catch (error) {
       if (error instanceof CitadelError) {
+        // The verifier's code (PROTO_SIG_*, PROTO_CANISTER_SIG_*, PROTO_KEY_*) names the exact
+        // check; it rides along in the text because HTTP clients only see the text.
         throw invalidDelegation(
           IngressErrorCode.INVALID_DELEGATION,
-          `delegation ${i + 1} of ${delegations.length}: ${error.message}`,
+          `delegation ${i + 1} of ${delegations.length}: ${error.message} (${error.code})`,
           'trust',
           error,
+          { code: error.code },
         );
       }
       throw error;
@@ -162,8 +165,9 @@ function invalidDelegation(
   reason: string,
   kind: 'trust' | 'limit' = 'trust',
   cause?: unknown,
+  details: Record<string, unknown> = {},
 ): IngressError {
-  return new IngressError(kind, code, `Invalid delegation: ${reason}`, {}, { cause });
+  return new IngressError(kind, code, `Invalid delegation: ${reason}`, details, { cause });
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -283,7 +283,8 @@ describe('validateEnvelope rejections', () => {
       () => validate(withContent(envelope, { arg: new Uint8Array([1]) })),
       IngressErrorCode.INVALID_SIGNATURE,
     );
-    expect(error.message).toMatch(/^Invalid signature: /);
+    expect(error.message).toMatch(/^Invalid signature: .* \(PROTO_SIG_INVALID\)$/);
+    expect(error.details['code']).toBe('PROTO_SIG_INVALID');
   });
 
   it('validateEnvelope fails when the signature comes from another key', async () => {
@@ -510,7 +511,10 @@ describe('validateEnvelope rejections', () => {
       () => validate({ ...envelope, sender_delegation: [tampered] }),
       IngressErrorCode.INVALID_DELEGATION,
     );
-    expect(error.message).toMatch(/^Invalid delegation: delegation 1 of 1: /);
+    expect(error.message).toMatch(
+      /^Invalid delegation: delegation 1 of 1: .* \(PROTO_SIG_INVALID\)$/,
+    );
+    expect(error.details['code']).toBe('PROTO_SIG_INVALID');
   });
 
   it('validateEnvelope fails when the nonce is longer than 32 bytes', async () => {

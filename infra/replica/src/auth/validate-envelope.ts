@@ -170,7 +170,7 @@ function authenticate(
       throw new IngressError(
         'trust',
         IngressErrorCode.INVALID_SIGNATURE,
-        `Invalid signature: ${error.message}`,
+        `Invalid signature: ${error.message} (${error.code})`,
         { code: error.code },
         { cause: error },
       );

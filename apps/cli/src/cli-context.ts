@@ -1,4 +1,5 @@
 import type { SpawnDetached } from './network/background-start.js';
+import type { PrepareNetworkOptions, StartingNetwork } from './network/prepare-network.js';
 import type { ProcessControl } from './network/process-control.js';
 import type { ReplicaFactory } from './network/start-network.js';
 
@@ -29,6 +30,14 @@ export interface CliContext {
   readonly selfCommand: { readonly command: string; readonly args: readonly string[] };
   /** Loads `startReplica`. @default lazy `import('@citadel/replica')` */
   readonly loadReplica?: () => Promise<ReplicaFactory>;
+  /**
+   * `start`: brings a network's system canisters (Internet Identity) up to date before it is
+   * announced (`prepareNetwork`); absent where the replica is a fake.
+   */
+  readonly prepareNetwork?: (
+    network: StartingNetwork,
+    options: PrepareNetworkOptions,
+  ) => Promise<void>;
   /** Resolves with the first SIGINT or SIGTERM received after the call. */
   readonly waitForShutdownSignal: () => Promise<NodeJS.Signals>;
   readonly fetch: typeof fetch;

@@ -133,6 +133,10 @@ export const CliErrorCode = {
   RELEASE_NOT_FOUND: 'CLI_RELEASE_NOT_FOUND',
   /** `deploy --network ic`: the identity's cycles do not pay for the canisters to create. */
   CYCLES_INSUFFICIENT: 'CLI_CYCLES_INSUFFICIENT',
+  /** `start`: a system canister's well-known id holds a canister the network does not control. */
+  SYSTEM_CANISTER_ID_TAKEN: 'CLI_SYSTEM_CANISTER_ID_TAKEN',
+  /** `start`: a system canister (Internet Identity) is not built, or could not be installed. */
+  SYSTEM_CANISTER_UNAVAILABLE: 'CLI_SYSTEM_CANISTER_UNAVAILABLE',
   /** `deploy --network ic`: the cycles ledger refused to create a canister. */
   CANISTER_CREATION_FAILED: 'CLI_CANISTER_CREATION_FAILED',
   /** `deploy --network ic` would spend cycles on new canisters and `--yes` was not given. */
@@ -209,6 +213,8 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_RELEASES_UNSUPPORTED: 'input',
   CLI_RELEASE_NOT_FOUND: 'input',
   CLI_CYCLES_INSUFFICIENT: 'limit',
+  CLI_SYSTEM_CANISTER_ID_TAKEN: 'input',
+  CLI_SYSTEM_CANISTER_UNAVAILABLE: 'input',
   CLI_CANISTER_CREATION_FAILED: 'protocol',
   CLI_CONFIRMATION_REQUIRED: 'input',
 };

@@ -72,5 +72,8 @@ export function createNodeContext(): CliContext {
     fetch: globalThis.fetch,
     processes: nodeProcessControl,
     spawnDetached: spawnDetachedNode,
+    // Loaded on first use: only `start` needs the agent and the deploy machinery.
+    prepareNetwork: async (network, options) =>
+      (await import('./network/prepare-network.js')).prepareNetwork(network, options),
   };
 }

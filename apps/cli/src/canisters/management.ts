@@ -146,17 +146,24 @@ function managementActor(
   });
 }
 
-/** A canister created on a local network (cycles granted by the network), controlled by `controllers`. */
+/**
+ * A canister created on a local network (cycles granted by the network), controlled by
+ * `controllers`; at `specifiedId` when given (a well-known id), else at the next free one.
+ */
 export async function createCanisterWithCycles(
   agent: Agent,
   controllers: readonly Principal[],
+  specifiedId?: Principal,
 ): Promise<Principal> {
   // Any canister id routes a provisional create on a single-subnet network.
-  const management = managementActor(agent, Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'));
+  const management = managementActor(
+    agent,
+    specifiedId ?? Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
+  );
   const { canister_id } = await management.provisional_create_canister_with_cycles({
     amount: [],
     settings: [{ controllers: [[...controllers]] }],
-    specified_id: [],
+    specified_id: specifiedId === undefined ? [] : [specifiedId],
     sender_canister_version: [],
   });
   return canister_id;

@@ -118,6 +118,7 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
   // Listen before starting: a Ctrl-C during startup then still ends in a clean stop.
   const shutdown = context.waitForShutdownSignal();
   const startReplica = await (context.loadReplica ?? loadReplicaFactory)();
+  const { prepareNetwork } = context;
   const network = await startNetwork({
     dataDir,
     host: flags.host,
@@ -128,6 +129,11 @@ export async function runStartCommand(flags: StartFlags, context: CliContext): P
     startReplica,
     log: (line) => context.stdout(line),
     processes: context.processes,
+    ...(prepareNetwork === undefined
+      ? {}
+      : {
+          prepare: (starting) => prepareNetwork(starting, { log: (line) => context.stdout(line) }),
+        }),
   });
   if (network.tookOverFrom !== null) {
     const pid = network.tookOverFrom.pid;

@@ -45,6 +45,11 @@ export interface StartNetworkParams {
   readonly startReplica: ReplicaFactory;
   /** Receives the replica's diagnostic lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Runs once the replica serves and before network.json announces it: whatever waits for the
+   * network (`start --background`, a deploy) then finds this done. Installs system canisters.
+   */
+  readonly prepare?: (network: { readonly url: string; readonly dataDir: string }) => Promise<void>;
   /** @default process.pid */
   readonly pid?: number;
   /** @default () => new Date() */
@@ -129,6 +134,16 @@ export async function startNetwork(params: StartNetworkParams): Promise<RunningN
   } catch (error) {
     await lock.release();
     throw startFailure(error, host, port);
+  }
+
+  if (params.prepare !== undefined) {
+    try {
+      await params.prepare({ url: replica.url, dataDir: params.dataDir });
+    } catch (error) {
+      await replica.close();
+      await lock.release();
+      throw error;
+    }
   }
 
   const info: NetworkInfo = {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // thrown anywhere is documented, and every documented code is still in use or marked retired.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SOURCE_DIRS = ['infra', 'apps', 'canisters'];
-const CODE = /'((?:PROTO|REPLICA|CLI|GATEWAY|ASSETS)_[A-Z0-9_]+)'/g;
+const CODE = /'((?:PROTO|REPLICA|CLI|GATEWAY|ASSETS|II)_[A-Z0-9_]+)'/g;
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -41,7 +41,7 @@ function codesInSource(): Map<string, string> {
 
 const doc = readFileSync(join(root, 'docs', 'errors.md'), 'utf8');
 const documented = new Set(
-  [...doc.matchAll(/`((?:PROTO|REPLICA|CLI|GATEWAY|ASSETS)_[A-Z0-9_]+)`/g)].map(
+  [...doc.matchAll(/`((?:PROTO|REPLICA|CLI|GATEWAY|ASSETS|II)_[A-Z0-9_]+)`/g)].map(
     (m) => m[1] as string,
   ),
 );

@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   // Vitest runs tests in its SSR environment, which resolves packages on its own.
   ssr: { resolve: { conditions: ['source'] } },
-  // apps/web's components: React's automatic JSX runtime, as Next.js compiles them.
+  // The Next.js apps' components: React's automatic JSX runtime, as Next.js compiles them.
   oxc: { jsx: { runtime: 'automatic' } },
   test: {
     include: [
@@ -12,6 +12,7 @@ export default defineConfig({
       'canisters/*/src/**/*.test.ts',
       'apps/*/src/**/*.test.ts',
       'apps/web/src/**/*.test.{ts,tsx}',
+      'apps/identity/src/**/*.test.{ts,tsx}',
       'tools/**/*.test.ts',
     ],
     testTimeout: 60_000,

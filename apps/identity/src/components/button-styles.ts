@@ -1,0 +1,26 @@
+/** The class names of the app's buttons, so every button looks and focuses alike. */
+
+/** A button's look: the main action, a secondary one, or a quiet one. */
+export type ButtonVariant = 'primary' | 'secondary' | 'ghost';
+
+const BASE =
+  'inline-flex items-center justify-center gap-1.5 rounded-lg px-4 py-2.5 text-sm font-semibold ' +
+  'transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 ' +
+  'focus-visible:outline-violet-500 disabled:cursor-not-allowed disabled:opacity-50';
+
+const VARIANTS: Readonly<Record<ButtonVariant, string>> = {
+  primary:
+    'bg-violet-700 text-white shadow-sm hover:bg-violet-600 disabled:hover:bg-violet-700 ' +
+    'dark:bg-violet-500 dark:hover:bg-violet-400',
+  secondary:
+    'bg-white text-slate-800 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50 ' +
+    'dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-700',
+  ghost:
+    'text-slate-600 hover:bg-slate-100 hover:text-slate-900 ' +
+    'dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white',
+};
+
+/** The class names of a button in `variant`. */
+export function buttonClass(variant: ButtonVariant): string {
+  return `${BASE} ${VARIANTS[variant]}`;
+}

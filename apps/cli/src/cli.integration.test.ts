@@ -126,8 +126,16 @@ describe('the citadel command against the real replica', () => {
       url,
       pid: info.pid,
       rootKey: info.rootKey,
-      canisters: [],
     });
+    // A new network carries Internet Identity (its canister and its frontend) and nothing else.
+    expect(
+      (JSON.parse(status.stdout) as { canisters: { id: string; status: string }[] }).canisters.map(
+        ({ id, status: state }) => ({ id, state }),
+      ),
+    ).toEqual([
+      { id: 'qoctq-giaaa-aaaaa-aaaea-cai', state: 'running' },
+      { id: 'rdmx6-jaaaa-aaaaa-aaadq-cai', state: 'running' },
+    ]);
 
     const second = await citadel(['start', '--port', '0', '--data-dir', dataDir]);
     expect(second.code).toBe(1);

@@ -1,15 +1,19 @@
+import { AccountControls, type AccountControlsProps } from './account-controls';
 import { PrincipalBadge } from './principal-badge';
 
 /**
  * The page header: the app's name and who the user is, with a placeholder while `pending`
- * and nothing when there is no principal to show (the app could not start).
+ * and nothing when there is no principal to show (the app could not start); then which
+ * identity that is, with Log in or Log out (`account`, absent when the app cannot run).
  */
 export function AppHeader({
   principal,
   pending,
+  account,
 }: {
   principal: string | undefined;
   pending: boolean;
+  account?: AccountControlsProps;
 }) {
   return (
     <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
@@ -34,7 +38,10 @@ export function AppHeader({
             </p>
           </div>
         </div>
-        {principal !== undefined || pending ? <PrincipalBadge principal={principal} /> : null}
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-3">
+          {principal !== undefined || pending ? <PrincipalBadge principal={principal} /> : null}
+          {account === undefined ? null : <AccountControls {...account} />}
+        </div>
       </div>
     </header>
   );

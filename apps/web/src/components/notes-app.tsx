@@ -2,24 +2,37 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { readAppConfig, type AppConfig, type AppConfigResult } from '../lib/app-config';
+import { identityOf, type AppUser } from '../lib/app-user';
 import { createBackendSession, type BackendSession } from '../lib/backend-session';
-import { getIdentity } from '../lib/identity';
+import { resolveIdentityProvider } from '../lib/identity-provider';
+import {
+  createBrowserInternetIdentityClient,
+  describeLoginError,
+  detailOfLoginError,
+  type CreateInternetIdentityClient,
+} from '../lib/internet-identity';
 import { NotesApiProvider } from '../lib/notes-api-context';
 import { fromThrown, type NotesError } from '../lib/notes-error';
 import { AppHeader } from './app-header';
 import { ErrorBanner } from './error-banner';
 import { NoteSkeletons } from './note-skeleton';
 import { NotesBoard } from './notes-board';
+import { useInternetIdentity } from './use-internet-identity';
 
-/** Connects to the backend with this build's settings; `NotesApp` takes another in tests. */
-export type ConnectBackend = (config: AppConfig) => Promise<BackendSession>;
+/**
+ * Connects to the backend with this build's settings, signing as `user`; `NotesApp` takes
+ * another in tests.
+ */
+export type ConnectBackend = (config: AppConfig, user: AppUser) => Promise<BackendSession>;
 
-/** What {@link NotesApp} runs with; both default to the real thing. */
+/** What {@link NotesApp} runs with; all default to the real thing. */
 export interface NotesAppProps {
   /** @default readAppConfig() — the settings `citadel deploy` built the app with */
   readonly config?: AppConfigResult;
-  /** @default this browser's identity, and an agent on the page's gateway */
+  /** @default the user's identity, and an agent on the page's gateway */
   readonly connect?: ConnectBackend;
+  /** @default auth-client's `AuthClient.create`, which restores a kept session */
+  readonly createAuthClient?: CreateInternetIdentityClient;
 }
 
 type Connection =
@@ -27,14 +40,24 @@ type Connection =
   | { readonly status: 'connected'; readonly session: BackendSession }
   | { readonly status: 'failed'; readonly error: NotesError };
 
-const connectToBackend: ConnectBackend = async (config) =>
-  createBackendSession({ config, identity: await getIdentity(), location: window.location });
+const connectToBackend: ConnectBackend = async (config, user) =>
+  createBackendSession({ config, identity: await identityOf(user), location: window.location });
 
-/** The whole app: header, then the notes once connected (or why it cannot connect). */
-export function NotesApp({ config: given, connect = connectToBackend }: NotesAppProps) {
+/**
+ * The whole app: header (who the user is, Log in / Log out), then the notes once connected
+ * (or why it cannot connect). Each change of user connects again, so the feeds reload for
+ * the new principal.
+ */
+export function NotesApp({
+  config: given,
+  connect = connectToBackend,
+  createAuthClient = createBrowserInternetIdentityClient,
+}: NotesAppProps) {
   const [config] = useState(() => given ?? readAppConfig());
   const [connection, setConnection] = useState<Connection>({ status: 'connecting' });
   const [attempt, setAttempt] = useState(0);
+  const auth = useInternetIdentity(createAuthClient, config.ok);
+  const { user } = auth;
 
   const retry = useCallback(() => {
     setConnection({ status: 'connecting' });
@@ -42,18 +65,26 @@ export function NotesApp({ config: given, connect = connectToBackend }: NotesApp
   }, []);
 
   useEffect(() => {
-    if (!config.ok) {
+    if (!config.ok || user === undefined) {
       return undefined;
     }
     let current = true;
-    connect(config.config).then(
+    setConnection({ status: 'connecting' });
+    connect(config.config, user).then(
       (session) => current && setConnection({ status: 'connected', session }),
       (error: unknown) => current && setConnection({ status: 'failed', error: fromThrown(error) }),
     );
     return () => {
       current = false;
     };
-  }, [config, connect, attempt]);
+  }, [config, connect, user, attempt]);
+
+  const logIn = (): void => {
+    if (config.ok) {
+      // Resolved at the click: the II URL depends on where the page is served.
+      auth.logIn(resolveIdentityProvider(window.location, config.config));
+    }
+  };
 
   const principal = connection.status === 'connected' ? connection.session.principal : undefined;
   return (
@@ -64,8 +95,30 @@ export function NotesApp({ config: given, connect = connectToBackend }: NotesApp
       >
         Skip to notes
       </a>
-      <AppHeader principal={principal} pending={config.ok && connection.status === 'connecting'} />
-      <main id="main" className="mx-auto max-w-3xl px-4 py-8 sm:px-6">
+      <AppHeader
+        principal={principal}
+        pending={config.ok && connection.status === 'connecting'}
+        account={
+          config.ok
+            ? {
+                user: user?.kind,
+                busy: auth.busy,
+                onLogIn: logIn,
+                onLogOut: auth.logOut,
+              }
+            : undefined
+        }
+      />
+      <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-8 sm:px-6">
+        {auth.error === undefined ? null : (
+          <ErrorBanner
+            title="You are not logged in"
+            message={describeLoginError(auth.error)}
+            detail={detailOfLoginError(auth.error)}
+            kind={`login-${auth.error.kind}`}
+            onDismiss={auth.dismissError}
+          />
+        )}
         {!config.ok ? (
           <ErrorBanner title="This app is not configured" message={config.message} />
         ) : connection.status === 'failed' ? (
@@ -78,7 +131,8 @@ export function NotesApp({ config: given, connect = connectToBackend }: NotesApp
           <NoteSkeletons count={2} />
         ) : (
           <NotesApiProvider api={connection.session.api}>
-            <NotesBoard viewer={connection.session.principal} />
+            {/* A new principal starts with fresh feeds, drafts and edits. */}
+            <NotesBoard key={connection.session.principal} viewer={connection.session.principal} />
           </NotesApiProvider>
         )}
       </main>

@@ -1,13 +1,13 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { shortenPrincipal } from '../lib/principal';
 
 /** How long "Copied" stays before the button reads "Copy" again. */
 const COPIED_MS = 2_000;
 
 /**
- * The user's principal, shortened, with a copy button. Where the clipboard is refused (a
+ * The user's principal with a copy button. The text is the whole principal, cut short on
+ * screen by CSS (an ellipsis at the end). Where the clipboard is refused (a
  * `Permissions-Policy` may forbid `clipboard-write`), the whole principal is shown selected
  * so it can be copied by hand.
  */
@@ -54,9 +54,9 @@ export function PrincipalBadge({ principal }: { principal: string | undefined })
           data-principal={principal}
           title={principal}
           aria-label={`Your principal: ${principal}`}
-          className="font-mono text-slate-900 dark:text-slate-100"
+          className="block max-w-[7.5rem] truncate font-mono text-slate-900 sm:max-w-[11rem] dark:text-slate-100"
         >
-          {shortenPrincipal(principal)}
+          {principal}
         </code>
         <button
           type="button"

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayLocation, resolveAgentHost, type PageLocation } from './agent-host';
+import {
+  canisterDomainOf,
+  isGatewayLocation,
+  resolveAgentHost,
+  type PageLocation,
+} from './agent-host';
 
 const REPLICA = 'http://127.0.0.1:4943';
 
@@ -35,5 +40,19 @@ describe('resolveAgentHost', () => {
 
   it('uses the page origin when there is no replica to fall back to', () => {
     expect(resolveAgentHost(at('http://localhost:3000/'), undefined)).toBe('http://localhost:3000');
+  });
+});
+
+describe('canisterDomainOf', () => {
+  it('reads the gateway domain after a canister id label, raw or not', () => {
+    expect(canisterDomainOf('uxrrr-q7777-77774-qaaaq-cai.localhost')).toBe('localhost');
+    expect(canisterDomainOf('uxrrr-q7777-77774-qaaaq-cai.raw.localhost')).toBe('localhost');
+    expect(canisterDomainOf('ryjl3-tyaaa-aaaaa-aaaba-cai.icp0.io')).toBe('icp0.io');
+  });
+
+  it('finds no domain on hosts that name no canister', () => {
+    for (const hostname of ['localhost', '127.0.0.1', 'uxrrr-q7777-77774-qaaaq-cai', 'app.io']) {
+      expect(canisterDomainOf(hostname)).toBeUndefined();
+    }
   });
 });

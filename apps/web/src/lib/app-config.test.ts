@@ -43,4 +43,39 @@ describe('resolveAppConfig', () => {
     const empty = resolveAppConfig({ canisterId: CANISTER_ID, icHost: '', network: 'local' });
     expect(empty.ok && empty.config.icHost).toBeUndefined();
   });
+
+  it('keeps an Internet Identity URL given at build time, and drops an empty one', () => {
+    const given = resolveAppConfig({
+      canisterId: CANISTER_ID,
+      icHost: undefined,
+      network: 'local',
+      identityProviderUrl: ' https://id.example.org/ ',
+    });
+    expect(given).toMatchObject({
+      ok: true,
+      config: { identityProviderUrl: 'https://id.example.org/' },
+    });
+    for (const identityProviderUrl of [undefined, '', '  ']) {
+      const result = resolveAppConfig({
+        canisterId: CANISTER_ID,
+        icHost: undefined,
+        network: 'local',
+        identityProviderUrl,
+      });
+      expect(result.ok && result.config.identityProviderUrl).toBeUndefined();
+    }
+  });
+
+  it('fails when the Internet Identity URL is not an http(s) URL', () => {
+    for (const identityProviderUrl of ['identity.example.org', 'javascript:alert(1)']) {
+      const result = resolveAppConfig({
+        canisterId: CANISTER_ID,
+        icHost: undefined,
+        network: 'local',
+        identityProviderUrl,
+      });
+      expect(result).toMatchObject({ ok: false, problem: 'invalid-ii-url' });
+      expect(result.ok ? '' : result.message).toContain('NEXT_PUBLIC_II_URL');
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The settings `citadel deploy` bakes into the build: which canister is the backend, which
- * replica to fall back to, and which network it is (mainnet has a well-known root key; any
- * other network's is fetched).
+ * replica to fall back to, which network it is (mainnet has a well-known root key; any
+ * other network's is fetched), and, optionally, which Internet Identity to log in with.
  */
 import { Principal } from '@dfinity/principal';
 
@@ -13,6 +13,11 @@ export interface AppEnv {
   readonly icHost: string | undefined;
   /** `CITADEL_NETWORK`: `local`, `ic`, or a URL. @default 'local' */
   readonly network: string | undefined;
+  /**
+   * `NEXT_PUBLIC_II_URL`: the Internet Identity to log in with.
+   * @default the network's own (see `identity-provider.ts`)
+   */
+  readonly identityProviderUrl?: string | undefined;
 }
 
 /** The resolved settings the app runs with. */
@@ -22,6 +27,8 @@ export interface AppConfig {
   readonly network: string;
   /** Whether the agent must fetch the network's root key: everywhere but mainnet. */
   readonly fetchRootKey: boolean;
+  /** An `http(s)` URL when `NEXT_PUBLIC_II_URL` names one; else resolved from the page. */
+  readonly identityProviderUrl: string | undefined;
 }
 
 /** The settings, or why the app cannot run with them. */
@@ -29,7 +36,7 @@ export type AppConfigResult =
   | { readonly ok: true; readonly config: AppConfig }
   | {
       readonly ok: false;
-      readonly problem: 'missing-canister-id' | 'invalid-canister-id';
+      readonly problem: 'missing-canister-id' | 'invalid-canister-id' | 'invalid-ii-url';
       readonly message: string;
     };
 
@@ -56,11 +63,25 @@ export function resolveAppConfig(env: AppEnv): AppConfigResult {
       message: `NEXT_PUBLIC_CANISTER_ID_BACKEND is "${canisterId}", which is not a canister id.`,
     };
   }
+  const identityProviderUrl = env.identityProviderUrl?.trim() || undefined;
+  if (identityProviderUrl !== undefined && !isHttpUrl(identityProviderUrl)) {
+    return {
+      ok: false,
+      problem: 'invalid-ii-url',
+      message: `NEXT_PUBLIC_II_URL is "${identityProviderUrl}", which is not an http(s) URL.`,
+    };
+  }
   const network = env.network?.trim() || 'local';
   const icHost = env.icHost?.trim() || undefined;
   return {
     ok: true,
-    config: { canisterId, icHost, network, fetchRootKey: network !== MAINNET },
+    config: {
+      canisterId,
+      icHost,
+      network,
+      fetchRootKey: network !== MAINNET,
+      identityProviderUrl,
+    },
   };
 }
 
@@ -73,7 +94,17 @@ export function readAppConfig(): AppConfigResult {
     canisterId: process.env.NEXT_PUBLIC_CANISTER_ID_BACKEND,
     icHost: process.env.NEXT_PUBLIC_IC_HOST,
     network: process.env.CITADEL_NETWORK,
+    identityProviderUrl: process.env.NEXT_PUBLIC_II_URL,
   });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function isPrincipalText(text: string): boolean {

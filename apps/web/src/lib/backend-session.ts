@@ -1,5 +1,5 @@
 /** Connecting to the backend canister: the agent, the actor, and the notes API over it. */
-import { HttpAgent, type SignIdentity } from '@dfinity/agent';
+import { HttpAgent, type Identity } from '@dfinity/agent';
 import { createActor } from '../declarations/backend/index.js';
 import { resolveAgentHost, type PageLocation } from './agent-host';
 import type { AppConfig } from './app-config';
@@ -15,7 +15,8 @@ export interface BackendSession {
 /** What {@link createBackendSession} takes. */
 export interface BackendSessionParams {
   readonly config: AppConfig;
-  readonly identity: SignIdentity;
+  /** Signs the calls: the guest key, or II's `DelegationIdentity`. */
+  readonly identity: Identity;
   /** The page's location, which decides the agent's host (see `agent-host.ts`). */
   readonly location: PageLocation;
   /** The agent's fetch. @default globalThis.fetch */

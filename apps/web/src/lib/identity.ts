@@ -1,7 +1,8 @@
 /**
- * Who the user is. For now a per-browser Ed25519 key kept in localStorage, so each browser
- * profile is its own principal; Internet Identity login will replace this module, and the
- * rest of the app only calls {@link getIdentity}.
+ * The guest key: a per-browser Ed25519 key kept in localStorage, so each browser profile is
+ * its own principal and the app works without logging in. While the user is logged in with
+ * Internet Identity the app signs with that identity instead (`internet-identity.ts`); the
+ * guest key is kept for when they log out.
  */
 import type { SignIdentity } from '@dfinity/agent';
 import { Ed25519KeyIdentity } from '@dfinity/identity';
@@ -31,8 +32,8 @@ export function loadOrCreateIdentity(storage: IdentityStorage | undefined): Ed25
   return identity;
 }
 
-/** The identity calls are signed with: this browser's key. */
-export async function getIdentity(): Promise<SignIdentity> {
+/** The guest identity: this browser's key. */
+export async function getGuestIdentity(): Promise<SignIdentity> {
   return loadOrCreateIdentity(browserStorage());
 }
 

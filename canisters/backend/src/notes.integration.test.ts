@@ -14,14 +14,17 @@ import type {
   NotesService,
 } from './candid/interface.js';
 import { contractIdlFactory } from '../testing/contract.js';
-import { type InstructionMeter, meterInstructions } from '../testing/instruction-meter.js';
+import {
+  type InstructionMeter,
+  meterInstructions,
+} from '../../../infra/replica/src/integration/instruction-meter.js';
 
 /**
  * The backend canister built from source (`canisters/backend/dist/backend.wasm.gz`) on the
  * real replica, called through @dfinity/agent with the interface written out from the
  * contract (`testing/contract.ts`), as two signed-in users, a second tab of one of them, and
- * the anonymous principal. Instruction counts are read from the replica (`testing/
- * instruction-meter.ts`) and printed.
+ * the anonymous principal. Instruction counts are read from the replica (its test harness's
+ * `instruction-meter.ts`) and printed.
  */
 
 const WASM = new URL('../dist/backend.wasm.gz', import.meta.url);

@@ -30,7 +30,7 @@ import { startTestNetwork } from '../../../infra/replica/src/integration/harness
 import {
   type InstructionMeter,
   meterInstructions,
-} from '../../backend/testing/instruction-meter.js';
+} from '../../../infra/replica/src/integration/instruction-meter.js';
 import { contractIdlFactory } from '../testing/contract.js';
 import type {
   CandidDeviceData,

@@ -1,10 +1,7 @@
 import type { Principal } from '@dfinity/principal';
-import type {
-  ExecutionEntry,
-  ExecutionResult,
-} from '../../../infra/replica/src/execution/types.js';
-import type { TestNetwork } from '../../../infra/replica/src/integration/harness.js';
-import type { SliceStep } from '../../../infra/replica/src/runtime/index.js';
+import type { ExecutionEntry, ExecutionResult } from '../execution/types.js';
+import type { TestNetwork } from './harness.js';
+import type { SliceStep } from '../runtime/index.js';
 
 /**
  * Reads the instructions each execution of a canister takes, as the replica counts them

@@ -13,6 +13,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/web/src/**/*.test.{ts,tsx}',
       'apps/identity/src/**/*.test.{ts,tsx}',
+      'apps/console/src/**/*.test.{ts,tsx}',
       'tools/**/*.test.ts',
     ],
     testTimeout: 60_000,

@@ -4,9 +4,9 @@
  *
  * 1. installs the dependencies (`npm ci`) when `node_modules` is missing or older than
  *    `package-lock.json`;
- * 2. builds the CLI (`tsc -b`, incremental), the asset and Internet Identity canisters and
- *    Internet Identity's frontend (each skipped when its stamp matches), which `citadel start`
- *    installs on the network;
+ * 2. builds the CLI (`tsc -b`, incremental), the asset, Internet Identity and directory
+ *    canisters and the frontends of Internet Identity and the console (each skipped when its
+ *    stamp matches), which `citadel start` installs on the network;
  * 3. runs `citadel deploy` at the repository root: it starts the local network in the
  *    background when none is running, builds the backend canister and the Next.js app
  *    (`citadel.json`), deploys both and prints the URL.
@@ -65,14 +65,15 @@ if (dependenciesStale()) {
 }
 step('Building the citadel command');
 await run('npm run build', NPM, ['run', 'build', '--silent']);
-step('Building the asset and Internet Identity canisters');
+step('Building the asset, Internet Identity and directory canisters');
 await run('build-canisters', process.execPath, [
   join(ROOT, 'tools', 'build-canisters.mjs'),
   'assets',
   'internet_identity',
+  'directory',
 ]);
-step('Building the Internet Identity frontend');
-await run('build-identity', process.execPath, [join(ROOT, 'tools', 'build-identity.mjs')]);
+step('Building the frontends of Internet Identity and the console');
+await run('build-frontends', process.execPath, [join(ROOT, 'tools', 'build-frontends.mjs')]);
 step('Deploying the sample app (apps/web and canisters/backend)');
 await run('citadel deploy', process.execPath, [
   join(ROOT, 'apps', 'cli', 'bin', 'citadel.js'),

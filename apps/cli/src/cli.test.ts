@@ -90,7 +90,7 @@ describe('runCli', () => {
     const h = makeHarness(dir.path);
     expect(await runCli(['launch'], h.context)).toBe(EXIT_USAGE);
     expect(h.err[0]).toBe(
-      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'launch'. Commands: deploy, releases, rollback, start, stop, status, gateway, network, identity.",
+      "error[CLI_UNKNOWN_COMMAND]: Unknown command 'launch'. Commands: deploy, ls, releases, rollback, start, stop, status, gateway, network, identity.",
     );
     expect(h.err.join('\n')).toContain('Usage: citadel <command> [options]');
   });

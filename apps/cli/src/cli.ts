@@ -2,6 +2,7 @@ import { isCitadelError } from '@citadel/protocol';
 import type { CliContext } from './cli-context.js';
 import { runDeployCommand } from './commands/deploy.js';
 import { runGatewayCommand } from './commands/gateway.js';
+import { runLsCommand } from './commands/ls.js';
 import { runReleasesCommand, runRollbackCommand } from './commands/releases.js';
 import {
   runIdentityExportCommand,
@@ -67,6 +68,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
         return 0;
       case 'deploy':
         return await runDeployCommand(parsed.flags, context);
+      case 'ls':
+        return await runLsCommand(parsed.flags, context);
       case 'releases':
         return await runReleasesCommand(parsed.flags, context);
       case 'rollback':

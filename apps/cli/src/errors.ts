@@ -137,6 +137,10 @@ export const CliErrorCode = {
   SYSTEM_CANISTER_ID_TAKEN: 'CLI_SYSTEM_CANISTER_ID_TAKEN',
   /** `start`: a system canister (Internet Identity) is not built, or could not be installed. */
   SYSTEM_CANISTER_UNAVAILABLE: 'CLI_SYSTEM_CANISTER_UNAVAILABLE',
+  /** `deploy` / `ls`: the network has no dApp directory, or it could not be reached. */
+  DIRECTORY_UNAVAILABLE: 'CLI_DIRECTORY_UNAVAILABLE',
+  /** `deploy` / `ls`: the dApp directory refused a listing or a search (its reason follows). */
+  DIRECTORY_REFUSED: 'CLI_DIRECTORY_REFUSED',
   /** `deploy --network ic`: the cycles ledger refused to create a canister. */
   CANISTER_CREATION_FAILED: 'CLI_CANISTER_CREATION_FAILED',
   /** `deploy --network ic` would spend cycles on new canisters and `--yes` was not given. */
@@ -215,6 +219,8 @@ const KIND_OF: Readonly<Record<CliErrorCodeValue, ErrorKind>> = {
   CLI_CYCLES_INSUFFICIENT: 'limit',
   CLI_SYSTEM_CANISTER_ID_TAKEN: 'input',
   CLI_SYSTEM_CANISTER_UNAVAILABLE: 'input',
+  CLI_DIRECTORY_UNAVAILABLE: 'protocol',
+  CLI_DIRECTORY_REFUSED: 'input',
   CLI_CANISTER_CREATION_FAILED: 'protocol',
   CLI_CONFIRMATION_REQUIRED: 'input',
 };

@@ -131,7 +131,7 @@ describe('parseCommandLine', () => {
     expect(error.code).toBe(CliErrorCode.UNKNOWN_COMMAND);
     expect(error.message).toContain("'launch'");
     expect(error.message).toContain(
-      'Commands: deploy, releases, rollback, start, stop, status, gateway, network, identity.',
+      'Commands: deploy, ls, releases, rollback, start, stop, status, gateway, network, identity.',
     );
   });
 

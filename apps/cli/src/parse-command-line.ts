@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DeployFlags } from './commands/deploy.js';
+import type { LsFlags } from './commands/ls.js';
 import type { ReleasesFlags, RollbackFlags } from './commands/releases.js';
 import { parseDeployNetwork } from './deploy/deploy-target.js';
 import { CliErrorCode, createCliError } from './errors.js';
@@ -97,6 +98,7 @@ export type ParsedCommandLine =
   | { readonly kind: 'help'; readonly command: HelpTopic | null }
   | { readonly kind: 'deploy'; readonly flags: DeployFlags }
   | { readonly kind: 'releases'; readonly flags: ReleasesFlags }
+  | { readonly kind: 'ls'; readonly flags: LsFlags }
   | { readonly kind: 'rollback'; readonly flags: RollbackFlags }
   | { readonly kind: 'version' }
   | { readonly kind: 'start'; readonly flags: StartFlags }
@@ -274,6 +276,15 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedComm
       };
     case 'gateway':
       return { kind: 'gateway', flags: parseGatewayFlags(values) };
+    case 'ls':
+      return {
+        kind: 'ls',
+        flags: {
+          search: first === '' ? undefined : first,
+          network: parseDeployNetwork(stringValue(values, 'network') ?? 'local', command),
+          json,
+        },
+      };
     case 'releases':
     case 'rollback': {
       const flags = {

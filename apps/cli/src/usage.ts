@@ -1,6 +1,7 @@
 /** The commands `citadel` knows; a multi-word command is written with single spaces. */
 export type CommandName =
   | 'deploy'
+  | 'ls'
   | 'releases'
   | 'rollback'
   | 'start'
@@ -112,6 +113,19 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       },
       json: { type: 'boolean', description: 'Print a JSON report on standard output' },
       yes: { type: 'boolean', short: 'y', description: 'Never ask for confirmation' },
+      help: HELP,
+    },
+  },
+  ls: {
+    summary: "List the network's dApps",
+    description:
+      "List the dApps in the network's directory (`citadel deploy` lists each frontend it deploys): name, URL, last release and backends; with words, only those whose name, description or canister ids contain them all.",
+    arguments: [
+      { name: '[search]', optional: true, description: 'Words every listed dApp must contain' },
+    ],
+    options: {
+      network: NETWORK,
+      json: { type: 'boolean', description: 'Print JSON' },
       help: HELP,
     },
   },

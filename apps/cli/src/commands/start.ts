@@ -5,6 +5,7 @@ import { findProjectRoot, resolveDataDir } from '../network/data-dir.js';
 import { loadProjectConfig } from '../project/project-config.js';
 import type { ReplicaFactory } from '../network/start-network.js';
 import { startNetwork } from '../network/start-network.js';
+import { CONSOLE_ID } from '../network/system-canisters.js';
 import type { StartFlags } from '../parse-command-line.js';
 import { spinnerFrame } from '../spinner.js';
 
@@ -25,9 +26,11 @@ export async function loadReplicaFactory(): Promise<ReplicaFactory> {
             fetch: ((input: string | URL | Request, init?: RequestInit) =>
               replica.fetch(new Request(input, init))) as typeof fetch,
             rootKey: replica.rootKeyDer,
-            ...(options.domains === undefined
-              ? {}
-              : { routing: { customDomains: options.domains } }),
+            // The gateway's own host serves the console; custom domains their canisters.
+            routing: {
+              rootCanister: CONSOLE_ID.toText(),
+              ...(options.domains === undefined ? {} : { customDomains: options.domains }),
+            },
             ...(options.log === undefined ? {} : { log: options.log }),
           });
           return gateway;

@@ -40,6 +40,7 @@ import { loadEncodingCache } from './encoding-cache.js';
 import { type SyncSiteResult, syncSite } from './sync-site.js';
 import { openUploadJournal } from './upload-journal.js';
 import { spinnerFrame } from '../spinner.js';
+import { directoryActor, listingText, siteIcon, upsertListing } from '../directory/directory.js';
 
 /**
  * `citadel deploy` end to end: build each frontend, reach the network, create the canisters
@@ -383,6 +384,9 @@ export async function deployProject(
       buildMs,
     });
   }
+  if (request.preview !== true && request.network.kind !== 'ic') {
+    await listInDirectory(agent, builds, frontends, backends, request.projectRoot, say);
+  }
   return {
     preview: request.preview === true,
     network: networkLabel(request.network),
@@ -504,4 +508,63 @@ async function ensureCode(
   const mode = status === undefined || status.module_hash.length === 0 ? 'install' : 'upgrade';
   await installModule(agent, canisterId, module, mode);
   return mode === 'install' ? 'installed' : 'upgraded';
+}
+
+/**
+ * Lists each deployed frontend in the network's dApp directory (name and description from its
+ * package.json, its backends, its icon and the release just made), so `citadel ls` and the
+ * console show it. A network without a directory, or a refusal, is said and the deploy goes on:
+ * the dApp is deployed either way.
+ */
+async function listInDirectory(
+  agent: HttpAgent,
+  builds: readonly { frontend: FrontendConfig; outputDir: string }[],
+  frontends: readonly FrontendDeployment[],
+  backends: readonly BackendDeployment[],
+  projectRoot: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const directory = directoryActor(agent);
+  for (const [index, deployed] of frontends.entries()) {
+    const build = builds[index];
+    if (build === undefined) {
+      continue;
+    }
+    const root =
+      build.frontend.root === undefined ? projectRoot : resolve(projectRoot, build.frontend.root);
+    const text = await listingText(root, deployed.name);
+    const icon = siteIcon(deployed.outputDir);
+    try {
+      const [release] = await assetsActor(agent, Principal.fromText(deployed.canisterId))
+        .current_release()
+        // An asset canister without releases (DFINITY's) lists without one.
+        .catch(() => [] as const);
+      await upsertListing(directory, {
+        frontend: Principal.fromText(deployed.canisterId),
+        name: text.name,
+        description: text.description,
+        backends: backends.map((backend) => ({
+          name: backend.name,
+          id: Principal.fromText(backend.canisterId),
+        })),
+        icon: icon === undefined ? [] : [icon],
+        last_release:
+          release === undefined
+            ? []
+            : [
+                {
+                  id: release.id,
+                  time_ns: release.time_ns,
+                  files: release.files,
+                  bytes: release.bytes,
+                },
+              ],
+      });
+      say(`✔ Listed ${deployed.name} in the network's dApp directory as “${text.name}”`);
+    } catch (error) {
+      say(
+        `• ${deployed.name} is not listed in the network's dApp directory: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
 }

@@ -126,3 +126,7 @@ export async function ensureSystemCanisters(
 export const INTERNET_IDENTITY_FRONTEND_ID = Principal.fromText('rdmx6-jaaaa-aaaaa-aaadq-cai');
 /** Internet Identity's canister (anchors, passkeys, delegations), next to its frontend. */
 export const INTERNET_IDENTITY_ID = Principal.fromText('qoctq-giaaa-aaaaa-aaaea-cai');
+/** The directory of the network's dApps, which `citadel deploy` lists each dApp in. */
+export const DIRECTORY_ID = Principal.fromText('qjdve-lqaaa-aaaaa-aaaeq-cai');
+/** The console (`apps/console`), which the gateway serves at its root: `http://localhost:4943/`. */
+export const CONSOLE_ID = Principal.fromText('qaa6y-5yaaa-aaaaa-aaafa-cai');

@@ -30,4 +30,19 @@ describe('canisterTarget', () => {
     });
     expect(target('http://x/', 'other.example', domains)).toBeUndefined();
   });
+
+  it('sends the gateway’s own host to the root canister (the console) when one is set', () => {
+    const CONSOLE = 'qaa6y-5yaaa-aaaaa-aaafa-cai';
+    const root = (url: string, host?: string) =>
+      canisterTarget(new URL(url), host, { rootCanister: CONSOLE });
+    for (const host of ['localhost:4943', '127.0.0.1:4943', 'LOCALHOST']) {
+      expect(root('http://x/_next/app.js', host)).toMatchObject({ via: 'root', raw: false });
+      expect(root('http://x/', host)?.canisterId.toText()).toBe(CONSOLE);
+    }
+    // A canister named by the request still wins; other hosts are not the gateway's own.
+    expect(root(`http://x/?canisterId=${ID}`, 'localhost')?.canisterId.toText()).toBe(ID);
+    expect(root('http://x/', `${ID}.localhost`)?.canisterId.toText()).toBe(ID);
+    expect(root('http://x/', 'example.org')).toBeUndefined();
+    expect(target('http://localhost:4943/')).toBeUndefined();
+  });
 });

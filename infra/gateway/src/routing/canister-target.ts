@@ -7,7 +7,9 @@ import { Principal } from '@dfinity/principal';
  * - `<canister-id>.localhost[:port]` (and any `<id>.<suffix>` where the suffix is a configured
  *   gateway domain such as `localhost` or `icp0.io`), `<id>.raw.<suffix>` for raw access;
  * - a configured custom domain, mapped to its canister;
- * - else the `canisterId` query parameter (for clients that cannot use subdomains).
+ * - else the `canisterId` query parameter (for clients that cannot use subdomains);
+ * - else, on the gateway's own host (`localhost`, an IP address), the root canister if one is
+ *   configured (the network's console).
  */
 
 export interface CanisterTarget {
@@ -15,7 +17,7 @@ export interface CanisterTarget {
   /** Whether the request came through a raw domain (`<id>.raw.<suffix>`). */
   readonly raw: boolean;
   /** How the canister was found, for logs. */
-  readonly via: 'subdomain' | 'custom-domain' | 'query';
+  readonly via: 'subdomain' | 'custom-domain' | 'query' | 'root';
 }
 
 export interface RoutingOptions {
@@ -23,6 +25,12 @@ export interface RoutingOptions {
   readonly gatewayDomains?: readonly string[];
   /** Custom domain → canister id (text), from the project configuration. */
   readonly customDomains?: ReadonlyMap<string, string>;
+  /**
+   * The canister (id text) that answers the gateway's own host — a gateway domain itself
+   * (`localhost:4943`) or an IP address — when the request names no canister: the network's
+   * console. @default none
+   */
+  readonly rootCanister?: string;
 }
 
 /** The canister `url` (with its `Host`) addresses, or undefined if it names none. */
@@ -55,7 +63,15 @@ export function canisterTarget(
     const canisterId = parsePrincipal(fromQuery);
     return canisterId === undefined ? undefined : { canisterId, raw: false, via: 'query' };
   }
-  return undefined;
+  const gatewayHost =
+    (options.gatewayDomains ?? ['localhost']).includes(hostname) ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) ||
+    hostname.startsWith('[');
+  const root =
+    options.rootCanister === undefined ? undefined : parsePrincipal(options.rootCanister);
+  return gatewayHost && root !== undefined
+    ? { canisterId: root, raw: false, via: 'root' }
+    : undefined;
 }
 
 /** The host name in lower case, without port or trailing dot. */

@@ -1,0 +1,4 @@
+// Tailwind CSS v4 runs as a PostCSS plugin in Next.js.
+export default {
+  plugins: { '@tailwindcss/postcss': {} },
+};

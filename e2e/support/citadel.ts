@@ -25,14 +25,15 @@ export class CitadelCommandError extends Error {
   }
 }
 
-/** Runs `citadel <args>` in the repository root; rejects with its output when it fails. */
+/** Runs `citadel <args>` in `cwd` (the repository root); rejects with its output when it fails. */
 export function citadel(
   args: readonly string[],
   env: Readonly<Record<string, string>>,
+  cwd: string = REPO_ROOT,
 ): Promise<CitadelRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO_ROOT,
+      cwd,
       env: { ...process.env, ...env, CI: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

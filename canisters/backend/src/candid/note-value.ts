@@ -1,5 +1,10 @@
 import type { Note, NoteMeta, Visibility } from '../notes/types.js';
-import { CandidFormatError, type CandidReader, type CandidWriter, inLabelOrder } from './wire.js';
+import {
+  CandidFormatError,
+  type CandidReader,
+  type CandidWriter,
+  inLabelOrder,
+} from '@citadel/candid-wire';
 
 /**
  * A `Note` (see `interface.ts`) as a Candid value, without type table: the form notes are

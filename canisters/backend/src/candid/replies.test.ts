@@ -6,7 +6,7 @@ import { BOB, makeNote, toCandidNote } from '../../testing/notes.js';
 import { T } from './interface.js';
 import { readNote, readNoteMeta, writeNote } from './note-value.js';
 import { createReplyEncoder } from './replies.js';
-import { CandidReader, CandidWriter } from './wire.js';
+import { CandidReader, CandidWriter } from '@citadel/candid-wire';
 
 const encoder = createReplyEncoder();
 

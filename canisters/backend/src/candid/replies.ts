@@ -1,7 +1,7 @@
 import { IDL } from '@dfinity/candid';
 import type { NoteError, NoteErrorCode, NotePage, NoteResult, StoredNote } from '../notes/types.js';
 import { T } from './interface.js';
-import { CandidWriter, inLabelOrder } from './wire.js';
+import { CandidWriter, inLabelOrder } from '@citadel/candid-wire';
 
 /**
  * Candid replies of the note methods, assembled from stored note values: a fixed type table

@@ -5,7 +5,7 @@ import {
   visibilityIndex,
   writeNote,
 } from '../candid/note-value.js';
-import { CandidReader, CandidWriter } from '../candid/wire.js';
+import { CandidReader, CandidWriter } from '@citadel/candid-wire';
 import type { Note, NoteMeta, StoredNote, Visibility } from './types.js';
 
 /**

@@ -1,5 +1,10 @@
 import type { Backend, Listing, Release } from '../listings/types.js';
-import { CandidFormatError, type CandidReader, type CandidWriter, inLabelOrder } from './wire.js';
+import {
+  CandidFormatError,
+  type CandidReader,
+  type CandidWriter,
+  inLabelOrder,
+} from '@citadel/candid-wire';
 
 /**
  * A `Listing` (see `interface.ts`) as a Candid value, without type table: the form listings

@@ -13,7 +13,7 @@ import type { DirectoryError, DirectoryResult, ListingPage } from '../listings/t
 import { T } from './interface.js';
 import { readListing, writeListing } from './listing-value.js';
 import { createReplyEncoder } from './replies.js';
-import { CandidReader, CandidWriter } from './wire.js';
+import { CandidReader, CandidWriter } from '@citadel/candid-wire';
 
 const encoder = createReplyEncoder();
 

@@ -9,7 +9,7 @@ import type {
 } from '../listings/types.js';
 import { writePrincipal } from './listing-value.js';
 import { T } from './interface.js';
-import { CandidWriter, inLabelOrder } from './wire.js';
+import { CandidWriter, inLabelOrder } from '@citadel/candid-wire';
 
 /**
  * Candid replies of the listing methods, assembled from stored listing values: a fixed type

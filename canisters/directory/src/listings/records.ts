@@ -1,5 +1,5 @@
 import { readListing, writeListing } from '../candid/listing-value.js';
-import { CandidReader, CandidWriter } from '../candid/wire.js';
+import { CandidReader, CandidWriter } from '@citadel/candid-wire';
 import type { Listing, StoredListing } from './types.js';
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The few pieces of Candid's binary format (Candid spec, "Binary format") that the canister
  * writes and reads itself: LEB128, little-endian `nat64`, and the order of record fields and
- * variant tags. Notes are kept in stable memory as their Candid value, so a reply is the
- * stored bytes joined under a fixed type table, with no text decoded or encoded again.
+ * variant tags. The canisters keep records in stable memory as their Candid values, so a reply
+ * is the stored bytes joined under a fixed type table, with no text decoded or encoded again.
  */
 
 /** Candid's id of a field or tag label: `idl_hash` (Candid spec, "Records"). */

@@ -127,8 +127,8 @@ describe('the citadel command against the real replica', () => {
       pid: info.pid,
       rootKey: info.rootKey,
     });
-    // A new network carries Internet Identity (its canister and its frontend) and the dApp
-    // directory, and nothing else.
+    // A new network carries its system apps — Internet Identity (its canister and its
+    // frontend), the dApp directory and the console — and nothing else.
     expect(
       (JSON.parse(status.stdout) as { canisters: { id: string; status: string }[] }).canisters.map(
         ({ id, status: state }) => ({ id, state }),
@@ -137,6 +137,7 @@ describe('the citadel command against the real replica', () => {
       { id: 'qoctq-giaaa-aaaaa-aaaea-cai', state: 'running' },
       { id: 'rdmx6-jaaaa-aaaaa-aaadq-cai', state: 'running' },
       { id: 'qjdve-lqaaa-aaaaa-aaaeq-cai', state: 'running' },
+      { id: 'qaa6y-5yaaa-aaaaa-aaafa-cai', state: 'running' },
     ]);
 
     const second = await citadel(['start', '--port', '0', '--data-dir', dataDir]);

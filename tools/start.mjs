@@ -81,5 +81,5 @@ await run('citadel deploy', process.execPath, [
   ...process.argv.slice(2),
 ]);
 console.error(
-  `\nReady in ${((performance.now() - started) / 1000).toFixed(0)} s. The local network keeps running in the background; \`npx citadel stop\` stops it.`,
+  `\nReady in ${((performance.now() - started) / 1000).toFixed(0)} s. Every dApp on the network: http://localhost:4943/ (the console).\nThe local network keeps running in the background; \`npx citadel stop\` stops it.`,
 );

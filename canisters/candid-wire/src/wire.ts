@@ -5,6 +5,8 @@
  * is the stored bytes joined under a fixed type table, with no text decoded or encoded again.
  */
 
+import { IDL } from '@dfinity/candid';
+
 /** Candid's id of a field or tag label: `idl_hash` (Candid spec, "Records"). */
 export function labelId(label: string): number {
   let hash = 0;
@@ -149,4 +151,32 @@ export class CandidReader {
   sized(): Uint8Array {
     return this.raw(this.leb());
   }
+}
+
+/**
+ * An encoder of whole Candid messages of one `type` from values `write` puts in the wire
+ * format: the message header and type table `IDL.encode` writes (its encoding of `sample` less
+ * the value bytes `write` gives for `value`, the same value in our form, checked to be what it
+ * ends with) are computed once, and each reply is that table followed by the value's bytes.
+ */
+export function replyEncoder<V>(
+  type: IDL.Type,
+  sample: unknown,
+  value: V,
+  write: (out: CandidWriter, value: V) => void,
+): (value: V) => Uint8Array {
+  const full = new Uint8Array(IDL.encode([type], [sample]));
+  const ours = new CandidWriter();
+  write(ours, value);
+  const tail = ours.finish();
+  const prefix = full.length - tail.length;
+  if (prefix < 0 || tail.some((byte, index) => full[prefix + index] !== byte)) {
+    throw new Error(`the reply encoder disagrees with @dfinity/candid on ${type.display()}`);
+  }
+  const table = full.slice(0, prefix);
+  return (reply) => {
+    const out = new CandidWriter().raw(table);
+    write(out, reply);
+    return out.finish();
+  };
 }

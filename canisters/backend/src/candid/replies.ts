@@ -1,7 +1,6 @@
-import { IDL } from '@dfinity/candid';
 import type { NoteError, NoteErrorCode, NotePage, NoteResult, StoredNote } from '../notes/types.js';
 import { T } from './interface.js';
-import { CandidWriter, inLabelOrder } from '@citadel/candid-wire';
+import { type CandidWriter, inLabelOrder, replyEncoder } from '@citadel/candid-wire';
 
 /**
  * Candid replies of the note methods, assembled from stored note values: a fixed type table
@@ -88,53 +87,22 @@ function writePage(out: CandidWriter, page: NotePage): void {
   }
 }
 
-/**
- * The header and type table `IDL.encode` writes for one value of `type`: its encoding of
- * `sample` less the value bytes `write` gives for it (checked to be what it ends with).
- */
-function typeTableOf<V>(
-  type: IDL.Type,
-  sample: unknown,
-  value: V,
-  write: (out: CandidWriter, value: V) => void,
-): Uint8Array {
-  const full = new Uint8Array(IDL.encode([type], [sample]));
-  const ours = new CandidWriter();
-  write(ours, value);
-  const tail = ours.finish();
-  const prefix = full.length - tail.length;
-  if (prefix < 0 || tail.some((byte, index) => full[prefix + index] !== byte)) {
-    throw new Error(`the reply encoder disagrees with @dfinity/candid on ${type.display()}`);
-  }
-  return full.slice(0, prefix);
-}
-
-function withTable<V>(
-  table: Uint8Array,
-  write: (out: CandidWriter, value: V) => void,
-): (value: V) => Uint8Array {
-  return (value) => {
-    const out = new CandidWriter().raw(table);
-    write(out, value);
-    return out.finish();
-  };
-}
-
 /** Creates the encoder; its type tables are computed here, once. */
 export function createReplyEncoder(): ReplyEncoder {
   const anonymous: NoteResult<never> = { ok: false, error: { code: 'anonymous' } };
   return {
-    noteResult: withTable(
-      typeTableOf(T.NoteResult, { err: { anonymous: null } }, anonymous, writeNoteResult),
+    noteResult: replyEncoder(
+      T.NoteResult,
+      { err: { anonymous: null } },
+      anonymous,
       writeNoteResult,
     ),
-    deleteResult: withTable(
-      typeTableOf(T.DeleteResult, { ok: null }, { ok: true, value: null }, writeDeleteResult),
+    deleteResult: replyEncoder(
+      T.DeleteResult,
+      { ok: null },
+      { ok: true, value: null },
       writeDeleteResult,
     ),
-    notePage: withTable(
-      typeTableOf(T.NotePage, { notes: [], next_cursor: [] }, { notes: [] }, writePage),
-      writePage,
-    ),
+    notePage: replyEncoder(T.NotePage, { notes: [], next_cursor: [] }, { notes: [] }, writePage),
   };
 }

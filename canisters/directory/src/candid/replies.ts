@@ -1,4 +1,3 @@
-import { IDL } from '@dfinity/candid';
 import type {
   DirectoryError,
   DirectoryErrorCode,
@@ -9,7 +8,7 @@ import type {
 } from '../listings/types.js';
 import { writePrincipal } from './listing-value.js';
 import { T } from './interface.js';
-import { CandidWriter, inLabelOrder } from '@citadel/candid-wire';
+import { type CandidWriter, inLabelOrder, replyEncoder } from '@citadel/candid-wire';
 
 /**
  * Candid replies of the listing methods, assembled from stored listing values: a fixed type
@@ -101,58 +100,27 @@ const writeListingResult = writeResult<StoredListing>((out, listing) => out.raw(
 const writeRemoveResult = writeResult<unknown>(() => undefined);
 const writeListResult = writeResult(writePage);
 
-/**
- * The header and type table `IDL.encode` writes for one value of `type`: its encoding of
- * `sample` less the value bytes `write` gives for it (checked to be what it ends with).
- */
-function typeTableOf<V>(
-  type: IDL.Type,
-  sample: unknown,
-  value: V,
-  write: (out: CandidWriter, value: V) => void,
-): Uint8Array {
-  const full = new Uint8Array(IDL.encode([type], [sample]));
-  const ours = new CandidWriter();
-  write(ours, value);
-  const tail = ours.finish();
-  const prefix = full.length - tail.length;
-  if (prefix < 0 || tail.some((byte, index) => full[prefix + index] !== byte)) {
-    throw new Error(`the reply encoder disagrees with @dfinity/candid on ${type.display()}`);
-  }
-  return full.slice(0, prefix);
-}
-
-function withTable<V>(
-  table: Uint8Array,
-  write: (out: CandidWriter, value: V) => void,
-): (value: V) => Uint8Array {
-  return (value) => {
-    const out = new CandidWriter().raw(table);
-    write(out, value);
-    return out.finish();
-  };
-}
-
 /** Creates the encoder; its type tables are computed here, once. */
 export function createReplyEncoder(): ReplyEncoder {
   const anonymous: DirectoryResult<never> = { ok: false, error: { code: 'anonymous' } };
   const emptyPage: DirectoryResult<ListingPage> = { ok: true, value: { listings: [] } };
   return {
-    listingResult: withTable(
-      typeTableOf(T.ListingResult, { err: { anonymous: null } }, anonymous, writeListingResult),
+    listingResult: replyEncoder(
+      T.ListingResult,
+      { err: { anonymous: null } },
+      anonymous,
       writeListingResult,
     ),
-    removeResult: withTable(
-      typeTableOf(T.RemoveResult, { ok: null }, { ok: true, value: null }, writeRemoveResult),
+    removeResult: replyEncoder(
+      T.RemoveResult,
+      { ok: null },
+      { ok: true, value: null },
       writeRemoveResult,
     ),
-    listResult: withTable(
-      typeTableOf(
-        T.ListResult,
-        { ok: { listings: [], next_cursor: [] } },
-        emptyPage,
-        writeListResult,
-      ),
+    listResult: replyEncoder(
+      T.ListResult,
+      { ok: { listings: [], next_cursor: [] } },
+      emptyPage,
       writeListResult,
     ),
   };
